@@ -1,0 +1,98 @@
+import Foundation
+internal import CSndFile
+
+/// Reads and writes audio files through libsndfile (RIFF WAV, NIST SPHERE, FLAC and more).
+public enum AudioFile {
+    /// The container and sample encoding of a file to write.
+    public enum Format: Sendable {
+        /// RIFF WAV with 16-bit PCM samples.
+        case wav16
+        /// RIFF WAV with 24-bit PCM samples.
+        case wav24
+        /// RIFF WAV with 32-bit PCM samples.
+        case wav32
+        /// RIFF WAV with 32-bit float samples.
+        case wavFloat
+        /// NIST SPHERE with 16-bit little-endian PCM, as TIMIT ships it.
+        case sphere16
+        /// FLAC with 16-bit samples.
+        case flac16
+
+        var libsndfileFormat: Int32 {
+            switch self {
+            case .wav16: return Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+            case .wav24: return Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_24)
+            case .wav32: return Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_32)
+            case .wavFloat: return Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+            case .sphere16: return Int32(SF_FORMAT_NIST | SF_FORMAT_PCM_16)
+            case .flac16: return Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+            }
+        }
+    }
+
+    /// Reads a file and mixes its channels to mono. The container is detected from the
+    /// content, not the extension, so upper-case TIMIT `.WAV` files in NIST SPHERE read as they are.
+    public static func read(_ path: String) throws -> AudioSignal {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw AudioError(path: path, reason: "no such file; check the path and the corpus root")
+        }
+        var info = SF_INFO()
+        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
+            let message = String(cString: sf_strerror(nil))
+            throw AudioError(path: path, reason: "not a readable audio file (libsndfile: \(message))")
+        }
+        defer { sf_close(handle) }
+        let channels = Int(info.channels)
+        let frames = Int(info.frames)
+        guard channels > 0, info.samplerate > 0 else {
+            throw AudioError(path: path, reason: "the header declares \(channels) channels at \(info.samplerate) Hz")
+        }
+        var interleaved = [Float](repeating: 0, count: frames * channels)
+        let framesRead = interleaved.withUnsafeMutableBufferPointer {
+            Int(sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)))
+        }
+        guard framesRead == frames else {
+            throw AudioError(path: path, reason: "truncated: the header declares \(frames) frames, only \(framesRead) could be read")
+        }
+        return AudioSignal(samples: mixToMono(interleaved, channels: channels), sampleRate: Int(info.samplerate))
+    }
+
+    /// Writes mono samples (full scale ±1) to a file, replacing it atomically.
+    public static func write(_ signal: AudioSignal, to path: String, format: Format = .wav16) throws {
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        var info = SF_INFO()
+        info.samplerate = Int32(signal.sampleRate)
+        info.channels = 1
+        info.format = format.libsndfileFormat
+        guard let handle = sf_open(temporary, Int32(SFM_WRITE), &info) else {
+            let message = String(cString: sf_strerror(nil))
+            throw AudioError(path: path, reason: "cannot be written (libsndfile: \(message))")
+        }
+        let written = signal.samples.withUnsafeBufferPointer {
+            Int(sf_writef_float(handle, $0.baseAddress, sf_count_t(signal.samples.count)))
+        }
+        sf_close(handle)
+        guard written == signal.samples.count else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw AudioError(path: path, reason: "only \(written) of \(signal.samples.count) frames were written; is the disk full?")
+        }
+        if rename(temporary, path) != 0 {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw AudioError(path: path, reason: "cannot move the written file into place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Averages interleaved channels into one.
+    static func mixToMono(_ interleaved: [Float], channels: Int) -> [Float] {
+        guard channels > 1 else { return interleaved }
+        let frames = interleaved.count / channels
+        var mono = [Float](repeating: 0, count: frames)
+        let scale = 1 / Float(channels)
+        for frame in 0..<frames {
+            var sum: Float = 0
+            for channel in 0..<channels { sum += interleaved[frame * channels + channel] }
+            mono[frame] = sum * scale
+        }
+        return mono
+    }
+}

@@ -1,0 +1,4 @@
+#ifndef COpenBLAS_SHIM_H
+#define COpenBLAS_SHIM_H
+#include <cblas.h>
+#endif

@@ -1,0 +1,13 @@
+import ArgumentParser
+import Stages
+
+/// The `speakerlab` command: a declarative experiment runner for speaker recognition.
+@main
+struct SpeakerLabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "speakerlab",
+        abstract: "A declarative experiment runner for speaker recognition.",
+        version: SpeakerLabVersion.current,
+        subcommands: [DoctorCommand.self, MetricsCommand.self]
+    )
+}
