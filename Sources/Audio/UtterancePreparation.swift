@@ -1,0 +1,57 @@
+import Foundation
+
+/// Every intermediate of one utterance's preparation, for inspection plots and feature export.
+public struct PreparedUtterance: Sendable {
+    /// The file it came from.
+    public let path: String
+    /// The audio as read and resampled, before VAD.
+    public let original: AudioSignal
+    /// What VAD kept (nil when VAD is off).
+    public let voiceActivity: VoiceActivityDetector.Result?
+    /// The samples after VAD and cut/pad, on the ±1 scale.
+    public let cut: [Float]
+    /// The features, normalised.
+    public let features: FeatureMatrix
+}
+
+extension FeatureExtractor {
+    /// Reads a file and runs the whole front end: resample, VAD, cut/pad, scale, features, normalisation.
+    /// `generator` drives random crops only.
+    public func prepare<Generator: RandomNumberGenerator>(path: String, using generator: inout Generator) throws -> PreparedUtterance {
+        let read = try AudioFile.read(path)
+        let signal = try Resampler.resample(read, to: settings.sampleRate, path: path)
+        guard !signal.samples.isEmpty else { throw AudioError(path: path, reason: "the file holds no samples") }
+        guard signal.samples.contains(where: { $0 != 0 }) else {
+            throw AudioError(path: path, reason: "the file is silent (every sample is zero)")
+        }
+        var voiceActivity: VoiceActivityDetector.Result?
+        var kept = signal.samples
+        if let decision = settings.voiceDecision {
+            let result = VoiceActivityDetector(decision: decision).detect(signal)
+            guard !result.samples.isEmpty else {
+                throw AudioError(path: path, reason: "no speech found by VAD (\(decision)); try a lower aggressiveness or --vad none")
+            }
+            voiceActivity = result
+            kept = result.samples
+        }
+        let cut = settings.cutPad.apply(kept, sampleRate: settings.sampleRate, using: &generator)
+        let scaled: [Float]
+        switch settings.scale {
+        case .int16: scaled = cut.map { $0 * 32768 }
+        case .unit: scaled = cut
+        case .peak:
+            let peak = cut.reduce(0) { max($0, abs($1)) }
+            scaled = cut.map { $0 / peak }
+        }
+        var features = features(of: scaled)
+        settings.normalization.apply(to: &features)
+        return PreparedUtterance(path: path, original: signal, voiceActivity: voiceActivity, cut: cut, features: features)
+    }
+
+    /// The whole front end for a file with a deterministic cut policy.
+    public func prepare(path: String) throws -> PreparedUtterance {
+        var unused = SystemRandomNumberGenerator()
+        if case .randomCrop = settings.cutPad { preconditionFailure("a random crop needs a generator: call prepare(path:using:)") }
+        return try prepare(path: path, using: &unused)
+    }
+}
