@@ -11,7 +11,8 @@ public final class FeatureExtractor {
 
     private let spectra: FramePowerSpectra
     private let filterbank: Filterbank?
-    private var power: [Float] = []
+    private let packedWeights: [Float]
+    private let packedOffsets: [Int]
 
     /// python_speech_features' eps floor, numpy `finfo(float).eps`.
     static let speechFeaturesFloor = Float(2.220446049250313e-16)
@@ -28,7 +29,7 @@ public final class FeatureExtractor {
         while fftSize < frameLength { fftSize *= 2 }
         switch settings.kind {
         case .logfbank:
-            spectra = FramePowerSpectra(fftSize: fftSize, frameLength: frameLength, hop: hop)
+            spectra = FramePowerSpectra(fftSize: fftSize, frameLength: frameLength, hop: hop, preEmphasis: 0.97)
             filterbank = .speechFeatures(filters: settings.bands, fftSize: fftSize, sampleRate: rate)
         case let .logmel(scale):
             let window = (0..<frameLength).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(frameLength))) }
@@ -41,6 +42,7 @@ public final class FeatureExtractor {
             spectra = FramePowerSpectra(fftSize: fftSize, frameLength: frameLength, hop: hop, window: window)
             filterbank = nil
         }
+        (packedWeights, packedOffsets) = filterbank?.packed ?? ([], [])
     }
 
     /// The number of frames a signal of `sampleCount` samples gives.
@@ -57,47 +59,70 @@ public final class FeatureExtractor {
 
     /// Features of samples already on the chosen scale, before normalisation.
     public func features(of samples: [Float]) -> FeatureMatrix {
+        features(of: samples, amplitudeScale: 1)
+    }
+
+    /// Features of `amplitudeScale · samples`, before normalisation. The scale is applied to the
+    /// power spectrum (as its square), which saves a pass over the samples.
+    public func features(of samples: [Float], amplitudeScale: Float) -> FeatureMatrix {
         let frames = frameCount(sampleCount: samples.count)
         let bins = spectra.binCount
-        if power.count < frames * bins { power = [Float](repeating: 0, count: frames * bins) }
-        var input = samples
-        if case .logfbank = settings.kind { Self.preEmphasise(&input, coefficient: 0.97) }
-        let scale: Float = settings.kind == .logfbank ? 1 / Float(spectra.fftSize) : 1
-        power.withUnsafeMutableBufferPointer { powerBuffer in
-            input.withUnsafeBufferPointer { spectra.compute($0, frameCount: frames, scale: scale, into: powerBuffer.baseAddress!) }
-        }
+        let batch = spectra.framesPerBatch
+        let scale: Float = (settings.kind == .logfbank ? 1 / Float(spectra.fftSize) : 1) * amplitudeScale * amplitudeScale
         guard let filterbank else {
-            let logarithmic = settings.kind == .spectrogram(logarithmic: true)
-            let values = power[0..<(frames * bins)].map { logarithmic ? log($0 + Self.logOffset) : $0 }
+            // Spectrogram: transpose each batch back to frames × bins.
+            var values = [Float](repeating: 0, count: frames * bins)
+            values.withUnsafeMutableBufferPointer { out in
+                samples.withUnsafeBufferPointer { input in
+                    spectra.compute(input, frameCount: frames, scale: scale) { first, count, power in
+                        for slot in 0..<count {
+                            for bin in 0..<bins { out[(first + slot) * bins + bin] = power[bin * batch + slot] }
+                        }
+                    }
+                }
+                if settings.kind == .spectrogram(logarithmic: true) {
+                    for index in out.indices { out[index] += Self.logOffset }
+                    VectorLogarithm.apply(out.baseAddress!, count: out.count)
+                }
+            }
             return FeatureMatrix(frames: frames, bands: bins, values: values)
         }
         let bands = filterbank.count
         var values = [Float](repeating: 0, count: frames * bands)
         let isSpeechFeatures = settings.kind == .logfbank
-        power.withUnsafeBufferPointer { powerBuffer in
-            values.withUnsafeMutableBufferPointer { out in
-                for frame in 0..<frames {
-                    let row = out.baseAddress! + frame * bands
-                    filterbank.apply(powerBuffer.baseAddress! + frame * bins, into: row)
-                    for band in 0..<bands {
-                        row[band] = isSpeechFeatures
-                            ? log(row[band] == 0 ? Self.speechFeaturesFloor : row[band])
-                            : log(row[band] + Self.logOffset)
+        var accumulator = [Float](repeating: 0, count: batch)
+        values.withUnsafeMutableBufferPointer { out in
+            packedWeights.withUnsafeBufferPointer { weights in
+                packedOffsets.withUnsafeBufferPointer { offsets in
+                    filterbank.startBins.withUnsafeBufferPointer { starts in
+                        accumulator.withUnsafeMutableBufferPointer { sums in
+                            samples.withUnsafeBufferPointer { input in
+                                spectra.compute(input, frameCount: frames, scale: scale) { first, count, power in
+                                    // Each filter sums its bins for all frames of the batch at once:
+                                    // the inner loop runs across frames, contiguous, and vectorises.
+                                    for filter in 0..<bands {
+                                        for slot in 0..<batch { sums[slot] = 0 }
+                                        for offset in 0..<(offsets[filter + 1] - offsets[filter]) {
+                                            let weight = weights[offsets[filter] + offset]
+                                            let row = power + (starts[filter] + offset) * batch
+                                            for slot in 0..<batch { sums[slot] += weight * row[slot] }
+                                        }
+                                        for slot in 0..<count { out[(first + slot) * bands + filter] = sums[slot] }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
+            // python_speech_features floors exact zeros at eps; librosa-style features add an offset.
+            if isSpeechFeatures {
+                for index in out.indices where out[index] == 0 { out[index] = Self.speechFeaturesFloor }
+            } else {
+                for index in out.indices { out[index] += Self.logOffset }
+            }
+            VectorLogarithm.apply(out.baseAddress!, count: out.count)
         }
         return FeatureMatrix(frames: frames, bands: bands, values: values)
-    }
-
-    /// y[0] = x[0], y[t] = x[t] − c·x[t−1].
-    static func preEmphasise(_ samples: inout [Float], coefficient: Float) {
-        guard samples.count > 1 else { return }
-        var previous = samples[0]
-        for index in 1..<samples.count {
-            let current = samples[index]
-            samples[index] = current - coefficient * previous
-            previous = current
-        }
     }
 }

@@ -66,16 +66,10 @@ public struct Filterbank: Equatable, Sendable {
         return Filterbank(dense: dense)
     }
 
-    /// Filter energies of one power spectrum row.
-    @inline(__always)
-    func apply(_ power: UnsafePointer<Float>, into energies: UnsafeMutablePointer<Float>) {
-        for filter in 0..<weights.count {
-            let start = startBins[filter]
-            var sum: Float = 0
-            weights[filter].withUnsafeBufferPointer { row in
-                for offset in 0..<row.count { sum += row[offset] * power[start + offset] }
-            }
-            energies[filter] = sum
-        }
+    /// The weights of every filter back to back, for the inner loop.
+    var packed: (weights: [Float], offsets: [Int]) {
+        var offsets = [0]
+        for row in weights { offsets.append(offsets.last! + row.count) }
+        return (weights.flatMap { $0 }, offsets)
     }
 }

@@ -35,15 +35,13 @@ extension FeatureExtractor {
             kept = result.samples
         }
         let cut = settings.cutPad.apply(kept, sampleRate: settings.sampleRate, using: &generator)
-        let scaled: [Float]
+        let amplitudeScale: Float
         switch settings.scale {
-        case .int16: scaled = cut.map { $0 * 32768 }
-        case .unit: scaled = cut
-        case .peak:
-            let peak = cut.reduce(0) { max($0, abs($1)) }
-            scaled = cut.map { $0 / peak }
+        case .int16: amplitudeScale = 32768
+        case .unit: amplitudeScale = 1
+        case .peak: amplitudeScale = 1 / cut.reduce(0) { max($0, abs($1)) }
         }
-        var features = features(of: scaled)
+        var features = features(of: cut, amplitudeScale: amplitudeScale)
         settings.normalization.apply(to: &features)
         return PreparedUtterance(path: path, original: signal, voiceActivity: voiceActivity, cut: cut, features: features)
     }

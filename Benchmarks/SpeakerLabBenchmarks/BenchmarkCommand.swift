@@ -1,0 +1,80 @@
+import Audio
+import Foundation
+import Randomness
+
+/// `speakerlab-benchmarks`: SpeakerLab's side of the benchmarks in `Benchmarks/run.sh`.
+/// Each subcommand prints one `key=value` line that the script pairs with its peer's.
+@main
+struct BenchmarkCommand {
+    static func main() throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let command = arguments.first else {
+            print("usage: speakerlab-benchmarks generate-utterances DIR COUNT | features DIR THREADS [KIND] | profile-features FILE")
+            exit(2)
+        }
+        switch command {
+        case "generate-utterances":
+            try generateUtterances(folder: arguments[1], count: Int(arguments[2])!)
+        case "features":
+            try features(folder: arguments[1], threads: Int(arguments[2])!, kind: arguments.count > 3 ? arguments[3] : "logfbank")
+        case "profile-features":
+            try profileFeatures(path: arguments[1])
+        default:
+            print("unknown benchmark '\(command)'")
+            exit(2)
+        }
+    }
+
+    /// Writes `count` 3-second 16 kHz int16 WAV files of a voiced, noisy tone.
+    static func generateUtterances(folder: String, count: Int) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var random = SeededGenerator(seed: 2026)
+        for index in 0..<count {
+            let fundamental = 90 + 120 * random.nextUnitDouble()
+            let samples = (0..<48000).map { n -> Float in
+                let time = Double(n) / 16000
+                let voiced = (1...10).reduce(0.0) { $0 + sin(Double($1) * 2 * Double.pi * fundamental * time) / Double($1) }
+                return Float(0.2 * voiced + 0.01 * random.nextGaussian())
+            }
+            try AudioFile.write(AudioSignal(samples: samples, sampleRate: 16000), to: "\(folder)/utt\(index).wav")
+        }
+    }
+
+    /// Splits one utterance's cost into reading and feature computation (microseconds each).
+    static func profileFeatures(path: String) throws {
+        let repeats = 2000
+        var start = DispatchTime.now().uptimeNanoseconds
+        var signal = try AudioFile.read(path)
+        for _ in 0..<repeats { signal = try AudioFile.read(path) }
+        let read = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(repeats)
+        let scaled = signal.samples.map { $0 * 32768 }
+        for kind in ["logfbank", "logmel"] {
+            let extractor = FeatureExtractor(settings: FeatureSettings(voiceDecision: nil, cutPad: .none, kind: FeatureKind(name: kind)!, normalization: .none))
+            _ = extractor.features(of: scaled)
+            start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<repeats { _ = extractor.features(of: scaled) }
+            let features = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(repeats)
+            start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<repeats { _ = try extractor.prepare(path: path) }
+            let whole = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(repeats)
+            print(String(format: "%@: read %.1f us, features %.1f us, whole front end %.1f us", kind, read, features, whole))
+        }
+    }
+
+    /// Reads every WAV in `folder` and takes 40-band features, no VAD, no cut: utterances per second.
+    static func features(folder: String, threads: Int, kind: String) throws {
+        let paths = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".wav") }.sorted().map { "\(folder)/\($0)" }
+        let settings = FeatureSettings(voiceDecision: nil, cutPad: .none, kind: FeatureKind(name: kind)!,
+                                       scale: kind == "logfbank" ? .int16 : .unit, normalization: .none)
+        _ = ParallelFeatureExtraction.run(paths: Array(paths.prefix(threads * 2)), settings: settings, threads: threads)  // warm-up
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let results = ParallelFeatureExtraction.run(paths: paths, settings: settings, threads: threads)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            precondition(results.allSatisfy { if case .success = $0 { return true } else { return false } }, "a benchmark file failed")
+            best = min(best, seconds)
+        }
+        print(String(format: "utterances_per_second=%.1f", Double(paths.count) / best))
+    }
+}
