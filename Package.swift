@@ -40,17 +40,18 @@ let package = Package(
         .target(name: "Pipeline", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         // Layer 3.
+        .target(name: "Datasets", dependencies: ["Audio", "Randomness"], swiftSettings: optimised),
         .target(name: "Spec", dependencies: ["Yams"]),
         .target(name: "Reports", dependencies: ["Metrics"]),
 
         // Layer 5: the one place that wires the domains together.
         .target(name: "Stages", dependencies: [
-            "Audio", "Metrics", "Pipeline", "Reports", "Spec", "Tensor",
+            "Audio", "Datasets", "Metrics", "Pipeline", "Randomness", "Reports", "Spec", "Tensor",
         ]),
 
         // Layer 6: the command-line tool.
         .executableTarget(name: "speakerlab", dependencies: [
-            "Stages", "Reports", "Audio",
+            "Stages", "Reports", "Audio", "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -62,6 +63,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Randomness", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Audio", "Randomness", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Randomness", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),

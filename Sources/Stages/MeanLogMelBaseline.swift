@@ -1,0 +1,71 @@
+import Audio
+import Datasets
+import Metrics
+import Randomness
+
+/// The untrained reference every model must beat: an utterance's embedding is the mean over
+/// its frames of the per-frame-normalised log-mel features; trials are scored by cosine.
+public enum MeanLogMelBaseline {
+    /// Mean feature vector per utterance (frames after VAD only; no padding to dilute it).
+    public static func embeddings(_ utterances: [Utterance], settings: FeatureSettings, threads: Int) throws -> [String: [Float]] {
+        var unpadded = settings
+        unpadded.cutPad = .none
+        let results = ParallelFeatureExtraction.run(paths: utterances.map(\.path), settings: unpadded, threads: threads)
+        var embeddings: [String: [Float]] = [:]
+        var failures: [String] = []
+        for (utterance, result) in zip(utterances, results) {
+            switch result {
+            case let .success(features):
+                var mean = [Float](repeating: 0, count: features.bands)
+                for frame in 0..<features.frames {
+                    for band in 0..<features.bands { mean[band] += features[frame, band] }
+                }
+                embeddings[utterance.id] = mean.map { $0 / Float(features.frames) }
+            case let .failure(error):
+                failures.append("\(error)")
+            }
+        }
+        guard failures.isEmpty else { throw DatasetError(failures.joined(separator: "\n")) }
+        return embeddings
+    }
+
+    /// Cosine scores of speaker-model trials (model = mean of the enrolment embeddings).
+    public static func score(_ trials: TrialList, embeddings: [String: [Float]]) throws -> ScoredTrials {
+        var models: [String: [Float]] = [:]
+        for (speaker, ids) in trials.enrolments {
+            let vectors = ids.compactMap { embeddings[$0] }
+            guard let first = vectors.first else { throw DatasetError("enrolment '\(speaker)' has no embedded utterance") }
+            var sum = [Float](repeating: 0, count: first.count)
+            for vector in vectors { for index in sum.indices { sum[index] += vector[index] } }
+            models[speaker] = sum.map { $0 / Float(vectors.count) }
+        }
+        var scores: [Double] = [], labels: [Bool] = []
+        for trial in trials.trials {
+            guard let model = models[trial.enrolment], let test = embeddings[trial.test] else {
+                throw DatasetError("trial \(trial.enrolment) vs \(trial.test) names an utterance that was not embedded")
+            }
+            scores.append(Double(cosine(model, test)))
+            labels.append(trial.isTarget)
+        }
+        return try ScoredTrials(scores: scores, labels: labels)
+    }
+
+    /// The baseline's EER on the standard speaker-model trials of `utterances`.
+    public static func equalErrorRate(_ utterances: [Utterance], settings: FeatureSettings, enrolmentCount: Int = 3, threads: Int) throws -> Double {
+        var generator = SeededGenerator(seed: 0)
+        let trials = try TrialList.speakerModels(utterances, enrolmentCount: enrolmentCount, using: &generator)
+        let scored = try score(trials, embeddings: embeddings(utterances, settings: settings, threads: threads))
+        return EqualErrorRate(OperatingPoints(scored)).rate
+    }
+
+    /// cos(a, b) with the seed's ε guard on the norm product.
+    public static func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        var dot: Float = 0, aa: Float = 0, bb: Float = 0
+        for index in a.indices {
+            dot += a[index] * b[index]
+            aa += a[index] * a[index]
+            bb += b[index] * b[index]
+        }
+        return dot / max((aa * bb).squareRoot(), 1e-7)
+    }
+}
