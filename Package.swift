@@ -34,10 +34,13 @@ let package = Package(
         .target(name: "Randomness", swiftSettings: optimised),
 
         // Layer 1.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
         .target(name: "Audio", dependencies: ["CSndFile", "CFFTW", "CSoxr"], swiftSettings: optimised),
         .target(name: "Metrics", swiftSettings: optimised),
         .target(name: "Pipeline", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
+        // Layer 2.
+        .target(name: "NN", dependencies: ["Tensor", "Randomness"], swiftSettings: optimised),
 
         // Layer 3.
         .target(name: "Datasets", dependencies: ["Audio", "Randomness"], swiftSettings: optimised),
@@ -60,8 +63,9 @@ let package = Package(
                           path: "Benchmarks/SpeakerLabBenchmarks"),
 
         // Tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["Tensor", "Randomness"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Randomness", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Randomness", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Randomness", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Audio", "Randomness", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Randomness", "TestSupport"]),

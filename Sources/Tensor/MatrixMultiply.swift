@@ -17,15 +17,17 @@ public func gemm(
     _ transposeA: Transpose, _ transposeB: Transpose,
     m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-    beta: Float = 0, c: UnsafeMutablePointer<Float>
+    beta: Float = 0, c: UnsafeMutablePointer<Float>,
+    lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
 ) {
-    let leadingA = transposeA == .none ? k : m
-    let leadingB = transposeB == .none ? n : k
+    guard m > 0, n > 0 else { return }
+    let leadingA = lda ?? (transposeA == .none ? k : m)
+    let leadingB = ldb ?? (transposeB == .none ? n : k)
     cblas_sgemm(CblasRowMajor,
                 transposeA == .none ? CblasNoTrans : CblasTrans,
                 transposeB == .none ? CblasNoTrans : CblasTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(leadingA), b, Int32(leadingB),
-                beta, c, Int32(n))
+                beta, c, Int32(ldc ?? n))
 }
 
 extension Tensor {

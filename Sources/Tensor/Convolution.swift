@@ -1,0 +1,231 @@
+/// How a convolution or pooling window treats the borders.
+public enum Padding: String, Sendable, Codable {
+    /// TensorFlow `same`: output ⌈in/stride⌉, the extra pad (if odd) at the bottom/right.
+    case same
+    /// No padding: output ⌊(in − effective kernel)/stride⌋ + 1.
+    case valid
+
+    /// Output extent and the padding before the first input element.
+    public func output(input: Int, kernel: Int, stride: Int, dilation: Int = 1) -> (size: Int, padBefore: Int) {
+        let effective = (kernel - 1) * dilation + 1
+        switch self {
+        case .valid:
+            return (input >= effective ? (input - effective) / stride + 1 : 0, 0)
+        case .same:
+            let size = (input + stride - 1) / stride
+            let total = max((size - 1) * stride + effective - input, 0)
+            return (size, total / 2)
+        }
+    }
+}
+
+/// The geometry of a 2-D convolution over NHWC tensors.
+public struct ConvolutionGeometry: Equatable, Sendable {
+    public let batch: Int, height: Int, width: Int, inputChannels: Int
+    public let kernelHeight: Int, kernelWidth: Int, outputChannels: Int
+    public let strideHeight: Int, strideWidth: Int, dilationHeight: Int, dilationWidth: Int
+    public let outputHeight: Int, outputWidth: Int, padTop: Int, padLeft: Int
+
+    /// Derives the output shape from an input [N, H, W, C_in] and kernel [kh, kw, C_in, C_out].
+    public init(input: [Int], kernel: [Int], stride: (Int, Int), dilation: (Int, Int), padding: Padding) {
+        precondition(input.count == 4 && kernel.count == 4 && input[3] == kernel[2],
+                     "conv2d needs input [N, H, W, C] and kernel [kh, kw, C, C_out]; got \(input) and \(kernel)")
+        (batch, height, width, inputChannels) = (input[0], input[1], input[2], input[3])
+        (kernelHeight, kernelWidth, outputChannels) = (kernel[0], kernel[1], kernel[3])
+        (strideHeight, strideWidth) = stride
+        (dilationHeight, dilationWidth) = dilation
+        (outputHeight, padTop) = padding.output(input: height, kernel: kernelHeight, stride: strideHeight, dilation: dilationHeight)
+        (outputWidth, padLeft) = padding.output(input: width, kernel: kernelWidth, stride: strideWidth, dilation: dilationWidth)
+    }
+
+    /// Columns of the im2col matrix: kh·kw·C_in.
+    var patchSize: Int { kernelHeight * kernelWidth * inputChannels }
+    /// Output positions per sample.
+    var positions: Int { outputHeight * outputWidth }
+    /// Whether the convolution is a plain GEMM on the input (1×1, stride 1, no padding).
+    var isPointwise: Bool { kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0 && padLeft == 0 }
+    /// Elements of one sample's input.
+    var inputSize: Int { height * width * inputChannels }
+
+    /// Gathers the patches of one sample into rows of `columns` [positions × patchSize].
+    func im2col(_ input: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>) {
+        let c = inputChannels
+        var row = columns
+        for oh in 0..<outputHeight {
+            for ow in 0..<outputWidth {
+                var destination = row
+                for i in 0..<kernelHeight {
+                    let ih = oh * strideHeight - padTop + i * dilationHeight
+                    for j in 0..<kernelWidth {
+                        let iw = ow * strideWidth - padLeft + j * dilationWidth
+                        if ih >= 0 && ih < height && iw >= 0 && iw < width {
+                            destination.update(from: input + (ih * width + iw) * c, count: c)
+                        } else {
+                            destination.update(repeating: 0, count: c)
+                        }
+                        destination += c
+                    }
+                }
+                row += patchSize
+            }
+        }
+    }
+
+    /// Scatter-adds rows of `columns` back onto one sample's input gradient (the adjoint of im2col).
+    func col2im(_ columns: UnsafePointer<Float>, _ input: UnsafeMutablePointer<Float>) {
+        let c = inputChannels
+        var row = columns
+        for oh in 0..<outputHeight {
+            for ow in 0..<outputWidth {
+                var source = row
+                for i in 0..<kernelHeight {
+                    let ih = oh * strideHeight - padTop + i * dilationHeight
+                    for j in 0..<kernelWidth {
+                        let iw = ow * strideWidth - padLeft + j * dilationWidth
+                        if ih >= 0 && ih < height && iw >= 0 && iw < width {
+                            let target = input + (ih * width + iw) * c
+                            for channel in 0..<c { target[channel] += source[channel] }
+                        }
+                        source += c
+                    }
+                }
+                row += patchSize
+            }
+        }
+    }
+
+    /// Samples per GEMM so one thread's im2col buffer stays near 4 M floats.
+    var samplesPerGroup: Int { max(1, (1 << 22) / max(1, positions * patchSize)) }
+}
+
+/// 2-D convolution over NHWC: x [N, H, W, C_in], kernel [kh, kw, C_in, C_out], bias [C_out] → [N, H', W', C_out].
+public func conv2d(_ x: Variable, kernel: Variable, bias: Variable?, stride: (Int, Int) = (1, 1),
+                   dilation: (Int, Int) = (1, 1), padding: Padding = .same) -> Variable {
+    let g = ConvolutionGeometry(input: x.shape, kernel: kernel.shape, stride: stride, dilation: dilation, padding: padding)
+    precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: a \(g.kernelHeight)×\(g.kernelWidth) kernel with stride \(stride) leaves no output from \(x.shape)")
+    let outputSize = g.positions * g.outputChannels
+    var y = Tensor(zeros: [g.batch, g.outputHeight, g.outputWidth, g.outputChannels])
+    x.value.scalars.withUnsafeBufferPointer { input in
+        kernel.value.scalars.withUnsafeBufferPointer { w in
+            y.scalars.withUnsafeMutableBufferPointer { out in
+                Parallel.chunks(g.batch) { _, samples in
+                    let group = g.samplesPerGroup
+                    let columns = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: group * g.positions * g.patchSize)
+                    defer { columns?.deallocate() }
+                    var first = samples.lowerBound
+                    while first < samples.upperBound {
+                        let count = min(group, samples.upperBound - first)
+                        let a: UnsafePointer<Float>
+                        if let columns {
+                            for s in 0..<count { g.im2col(input.baseAddress! + (first + s) * g.inputSize, columns + s * g.positions * g.patchSize) }
+                            a = UnsafePointer(columns)
+                        } else {
+                            a = input.baseAddress! + first * g.inputSize
+                        }
+                        gemm(.none, .none, m: count * g.positions, n: g.outputChannels, k: g.patchSize, a: a, b: w.baseAddress!,
+                             c: out.baseAddress! + first * outputSize)
+                        first += count
+                    }
+                }
+            }
+        }
+    }
+    if let bias { addChannelBias(&y, bias.value) }
+    let inputs = [x, kernel] + (bias.map { [$0] } ?? [])
+    return x.record(y, inputs) { dy in
+        conv2dBackward(dy, x: x, kernel: kernel, bias: bias, geometry: g)
+    }
+}
+
+/// Gradients of `conv2d` for x, kernel and bias.
+func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?, geometry g: ConvolutionGeometry) -> [Tensor?] {
+    let outputSize = g.positions * g.outputChannels
+    let chunkCount = Parallel.chunkCount(g.batch)
+    let weightSize = g.patchSize * g.outputChannels
+    var partialWeights = [Float](repeating: 0, count: kernel.requiresGradient ? chunkCount * weightSize : 0)
+    var dxScalars = [Float](repeating: 0, count: x.requiresGradient ? x.value.count : 0)
+    dxScalars.withUnsafeMutableBufferPointer { dxBuffer in
+    x.value.scalars.withUnsafeBufferPointer { input in
+        kernel.value.scalars.withUnsafeBufferPointer { w in
+            dy.scalars.withUnsafeBufferPointer { gradient in
+                partialWeights.withUnsafeMutableBufferPointer { partial in
+                    let dxPointer: UnsafeMutablePointer<Float>? = x.requiresGradient ? dxBuffer.baseAddress : nil
+                    Parallel.chunks(g.batch) { chunk, samples in
+                        let group = g.samplesPerGroup
+                        let columns = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: group * g.positions * g.patchSize)
+                        defer { columns?.deallocate() }
+                        var first = samples.lowerBound
+                        while first < samples.upperBound {
+                            let count = min(group, samples.upperBound - first)
+                            let m = count * g.positions
+                            let dyGroup = gradient.baseAddress! + first * outputSize
+                            if kernel.requiresGradient {
+                                // dW[K×C_out] += colᵀ[K×m]·dY[m×C_out]
+                                let a: UnsafePointer<Float>
+                                if let columns {
+                                    for s in 0..<count { g.im2col(input.baseAddress! + (first + s) * g.inputSize, columns + s * g.positions * g.patchSize) }
+                                    a = UnsafePointer(columns)
+                                } else {
+                                    a = input.baseAddress! + first * g.inputSize
+                                }
+                                gemm(.transposed, .none, m: g.patchSize, n: g.outputChannels, k: m, a: a, b: dyGroup, beta: 1,
+                                     c: partial.baseAddress! + chunk * weightSize)
+                            }
+                            if let dxPointer {
+                                if let columns {
+                                    // dcol[m×K] = dY[m×C_out]·Wᵀ, then scatter back.
+                                    gemm(.none, .transposed, m: m, n: g.patchSize, k: g.outputChannels, a: dyGroup, b: w.baseAddress!, c: columns)
+                                    for s in 0..<count { g.col2im(columns + s * g.positions * g.patchSize, dxPointer + (first + s) * g.inputSize) }
+                                } else {
+                                    gemm(.none, .transposed, m: m, n: g.patchSize, k: g.outputChannels, a: dyGroup, b: w.baseAddress!,
+                                         c: dxPointer + first * g.inputSize)
+                                }
+                            }
+                            first += count
+                        }
+                    }
+                }
+            }
+        }
+    }
+    }
+    let dx = x.requiresGradient ? Tensor(shape: x.shape, scalars: dxScalars) : nil
+    var dw: Tensor? = nil
+    if kernel.requiresGradient {
+        // Sum the per-chunk partials in chunk order: the same bits at a given thread count.
+        var total = [Float](repeating: 0, count: weightSize)
+        for chunk in 0..<chunkCount {
+            for index in 0..<weightSize { total[index] += partialWeights[chunk * weightSize + index] }
+        }
+        dw = Tensor(shape: kernel.shape, scalars: total)
+    }
+    var db: Tensor? = nil
+    if let bias, bias.requiresGradient { db = channelSums(dy) }
+    return [dx, dw, db]
+}
+
+/// Adds a per-channel bias [C] to every position of an NHWC (or [N, C]) tensor.
+func addChannelBias(_ y: inout Tensor, _ bias: Tensor) {
+    let channels = bias.count
+    precondition(y.shape.last == channels, "bias of \(channels) channels does not match \(y.shape)")
+    let rows = y.count / channels
+    y.scalars.withUnsafeMutableBufferPointer { out in
+        bias.scalars.withUnsafeBufferPointer { b in
+            let base = out.baseAddress!
+            Parallel.chunks(rows, minimumPerChunk: 1024) { _, range in
+                for row in range { for c in 0..<channels { base[row * channels + c] += b[c] } }
+            }
+        }
+    }
+}
+
+/// Σ over every axis but the last: [.., C] → [C].
+func channelSums(_ x: Tensor) -> Tensor {
+    let channels = x.shape.last!
+    let rows = x.count / channels
+    var sums = [Double](repeating: 0, count: channels)
+    x.scalars.withUnsafeBufferPointer { values in
+        for row in 0..<rows { for c in 0..<channels { sums[c] += Double(values[row * channels + c]) } }
+    }
+    return Tensor(shape: [channels], scalars: sums.map { Float($0) })
+}

@@ -1,0 +1,39 @@
+import Dispatch
+
+/// The engine's own thread pool size and a deterministic parallel loop.
+///
+/// Work is split into `threads` contiguous chunks, chunk t always covering the same range, so a
+/// reduction done per chunk and summed in chunk order gives the same bits every run at a given
+/// thread count. GEMMs called inside a chunk run single-threaded (`BLASThreads` is set to 1).
+public enum Parallel {
+    /// Threads the engine uses (default: all cores).
+    /// The engine parallelises across samples and channels itself, so OpenBLAS is pinned to one
+    /// thread the first time the engine runs (two levels of threads would oversubscribe the cores).
+    public nonisolated(unsafe) static var threads: Int = { BLASThreads.set(1); return max(1, ProcessInfo.activeCores) }() {
+        didSet { threads = max(1, threads) }
+    }
+
+    /// Calls `body(chunk, range)` for `threads` contiguous chunks of 0..<count, in parallel.
+    @inline(__always)
+    public static func chunks(_ count: Int, minimumPerChunk: Int = 1, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+        let chunkCount = max(1, min(threads, count / max(1, minimumPerChunk)))
+        if chunkCount == 1 {
+            if count > 0 { body(0, 0..<count) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let lower = count * chunk / chunkCount, upper = count * (chunk + 1) / chunkCount
+            if upper > lower { body(chunk, lower..<upper) }
+        }
+    }
+
+    /// The number of chunks `chunks(count, minimumPerChunk:)` will use.
+    public static func chunkCount(_ count: Int, minimumPerChunk: Int = 1) -> Int {
+        max(1, min(threads, count / max(1, minimumPerChunk)))
+    }
+}
+
+import Foundation
+extension ProcessInfo {
+    static var activeCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
