@@ -59,7 +59,7 @@ let package = Package(
         ]),
 
         // Benchmarks: SpeakerLab's side of `make bench` (Benchmarks/run.sh runs the peers beside it).
-        .executableTarget(name: "speakerlab-benchmarks", dependencies: ["Audio", "Randomness"],
+        .executableTarget(name: "speakerlab-benchmarks", dependencies: ["Audio", "NN", "Randomness", "Tensor"],
                           path: "Benchmarks/SpeakerLabBenchmarks"),
 
         // Tests.

@@ -30,3 +30,20 @@ for threads in 1 "$cores"; do
     peer=$(python3 Benchmarks/peers/features_peer.py "$work/utterances" librosa "$threads" | value)
     report "logmel-${threads}thread" "$ours" librosa "$peer"
 done
+
+echo "== engine: one softmax training step (forward, backward, SGD) and one inference pass, 299×40×1, batch 32, $cores threads"
+if ! python3 -c "import torch" 2>/dev/null; then
+    wheel=$(find / -name 'torch-*cpu*.whl' 2>/dev/null | head -1)
+    python3 -m pip install -q "${wheel:-torch}" || { echo "error: cannot install PyTorch for the engine benchmark"; exit 1; }
+fi
+swift build -c release --product speakerlab-benchmarks >/dev/null
+for model in deepspeaker se-resnet; do
+    ours=$($bench train-step "$model" 32 3)
+    peer=$(python3 Benchmarks/peers/engine_peer.py "$model" 32 3 "$cores")
+    field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+    echo "speakerlab: $ours"
+    echo "pytorch:    $peer"
+    report "$model-train-samples-per-second" "$(field "$ours" train_samples_per_second)" pytorch "$(field "$peer" train_samples_per_second)"
+    report "$model-infer-samples-per-second" "$(field "$ours" infer_samples_per_second)" pytorch "$(field "$peer" infer_samples_per_second)"
+    report "$model-peak-mib" "$(field "$ours" peak_mib)" pytorch "$(field "$peer" peak_mib)"
+done

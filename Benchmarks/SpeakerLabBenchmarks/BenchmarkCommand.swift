@@ -1,6 +1,8 @@
 import Audio
 import Foundation
 import Randomness
+import NN
+import Tensor
 
 /// `speakerlab-benchmarks`: SpeakerLab's side of the benchmarks in `Benchmarks/run.sh`.
 /// Each subcommand prints one `key=value` line that the script pairs with its peer's.
@@ -9,7 +11,7 @@ struct BenchmarkCommand {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
-            print("usage: speakerlab-benchmarks generate-utterances DIR COUNT | features DIR THREADS [KIND] | profile-features FILE")
+            print("usage: speakerlab-benchmarks generate-utterances DIR COUNT | features DIR THREADS [KIND] | profile-features FILE | train-step deepspeaker|se-resnet BATCH STEPS")
             exit(2)
         }
         switch command {
@@ -17,6 +19,8 @@ struct BenchmarkCommand {
             try generateUtterances(folder: arguments[1], count: Int(arguments[2])!)
         case "features":
             try features(folder: arguments[1], threads: Int(arguments[2])!, kind: arguments.count > 3 ? arguments[3] : "logfbank")
+        case "train-step":
+            try trainStep(model: arguments[1], batch: Int(arguments[2])!, steps: Int(arguments[3])!)
         case "profile-features":
             try profileFeatures(path: arguments[1])
         default:
@@ -38,6 +42,43 @@ struct BenchmarkCommand {
             }
             try AudioFile.write(AudioSignal(samples: samples, sampleRate: 16000), to: "\(folder)/utt\(index).wav")
         }
+    }
+
+    /// One softmax training step (forward, backward, SGD update) and one inference pass, timed.
+    static func trainStep(model: String, batch: Int, steps: Int) throws {
+        var generator = SeededGenerator(seed: 1)
+        let network: BenchmarkNetwork = model == "deepspeaker" ? DeepSpeakerNetwork(generator: &generator) : SEResNetNetwork(generator: &generator)
+        let classifier = Dense(name: "softmax", inputs: 512, outputs: 462, using: &generator)
+        let parameters = network.parameters + classifier.parameters
+        let optimizer = SGD(learningRate: 0.01, momentum: 0.9)
+        let input = Tensor(shape: [batch, 299, 40, 1], scalars: (0..<(batch * 299 * 40)).map { _ in Float(generator.nextGaussian()) })
+        let labels = (0..<batch).map { $0 % 462 }
+        func step() {
+            parameters.forEach { $0.zeroGradient() }
+            let tape = Tape()
+            let loss = softmaxCrossEntropy(classifier(network.embed(tape.constant(input), tape: tape, mode: .training), tape: tape), labels: labels)
+            tape.backward(from: loss)
+            WeightDecay.apply(1e-5, to: parameters)
+            optimizer.step(parameters)
+        }
+        step()  // warm-up
+        var start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<steps { step() }
+        let trainSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(steps)
+        let tape = Tape()
+        _ = network.embed(tape.constant(input), tape: tape, mode: .inference)
+        tape.reset()
+        start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<steps {
+            _ = network.embed(tape.constant(input), tape: tape, mode: .inference)
+            tape.reset()
+        }
+        let inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(steps)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let flops = Double(network.forwardMultiplyAccumulates) * 2 * Double(batch)
+        print(String(format: "train_samples_per_second=%.2f train_gflops=%.1f infer_samples_per_second=%.2f peak_mib=%.0f",
+                     Double(batch) / trainSeconds, 3 * flops / trainSeconds / 1e9, Double(batch) / inferSeconds, Double(usage.ru_maxrss) / 1024))
     }
 
     /// Splits one utterance's cost into reading and feature computation (microseconds each).

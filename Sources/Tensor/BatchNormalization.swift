@@ -40,7 +40,7 @@ public func batchNorm(_ x: Variable, scale gamma: Variable, offset beta: Variabl
     // y = x·a + b with a = γ/σ, b = β − μ·γ/σ: one fused pass.
     let multiplier = (0..<channels).map { gamma.value.scalars[$0] * inverseDeviation[$0] }
     let shift = (0..<channels).map { beta.value.scalars[$0] - mean[$0] * multiplier[$0] }
-    var y = Tensor(zeros: x.shape)
+    var y = Tensor(uninitializedShape: x.shape)
     x.value.scalars.withUnsafeBufferPointer { input in
         y.scalars.withUnsafeMutableBufferPointer { out in
             let i = input.baseAddress!, o = out.baseAddress!
@@ -57,7 +57,7 @@ public func batchNorm(_ x: Variable, scale gamma: Variable, offset beta: Variabl
         let (sumGradient, sumGradientTimesNormalised) = channelGradientSums(dy, x.value, mean: mean, inverseDeviation: inverseDeviation, rows: rows, channels: channels)
         var dx: Tensor? = nil
         if x.requiresGradient {
-            var gradient = Tensor(zeros: x.shape)
+            var gradient = Tensor(uninitializedShape: x.shape)
             let count = Float(rows)
             dy.scalars.withUnsafeBufferPointer { g in
                 x.value.scalars.withUnsafeBufferPointer { input in

@@ -95,7 +95,7 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     }
 
     /// Samples per GEMM so one thread's im2col buffer stays near 4 M floats.
-    var samplesPerGroup: Int { max(1, (1 << 22) / max(1, positions * patchSize)) }
+    var samplesPerGroup: Int { max(1, (1 << 21) / max(1, positions * patchSize)) }
 }
 
 /// 2-D convolution over NHWC: x [N, H, W, C_in], kernel [kh, kw, C_in, C_out], bias [C_out] → [N, H', W', C_out].
@@ -104,7 +104,7 @@ public func conv2d(_ x: Variable, kernel: Variable, bias: Variable?, stride: (In
     let g = ConvolutionGeometry(input: x.shape, kernel: kernel.shape, stride: stride, dilation: dilation, padding: padding)
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: a \(g.kernelHeight)×\(g.kernelWidth) kernel with stride \(stride) leaves no output from \(x.shape)")
     let outputSize = g.positions * g.outputChannels
-    var y = Tensor(zeros: [g.batch, g.outputHeight, g.outputWidth, g.outputChannels])
+    var y = Tensor(uninitializedShape: [g.batch, g.outputHeight, g.outputWidth, g.outputChannels])
     x.value.scalars.withUnsafeBufferPointer { input in
         kernel.value.scalars.withUnsafeBufferPointer { w in
             y.scalars.withUnsafeMutableBufferPointer { out in

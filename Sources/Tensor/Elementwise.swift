@@ -2,9 +2,7 @@ extension Tensor {
     /// Applies `transform` to every element, in parallel for large tensors.
     @inline(__always)
     public func map(_ transform: (Float) -> Float) -> Tensor {
-        var result = Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = count
-        })
+        var result = Tensor(uninitializedShape: shape)
         scalars.withUnsafeBufferPointer { source in
             result.scalars.withUnsafeMutableBufferPointer { target in
                 let sourceBase = source.baseAddress!, targetBase = target.baseAddress!
@@ -20,7 +18,7 @@ extension Tensor {
     @inline(__always)
     public func zip(_ other: Tensor, _ combine: (Float, Float) -> Float) -> Tensor {
         precondition(shape == other.shape, "element-wise op needs equal shapes, got \(shape) and \(other.shape)")
-        var result = Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+        var result = Tensor(uninitializedShape: shape)
         scalars.withUnsafeBufferPointer { a in
             other.scalars.withUnsafeBufferPointer { b in
                 result.scalars.withUnsafeMutableBufferPointer { target in

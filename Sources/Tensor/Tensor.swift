@@ -32,6 +32,12 @@ public struct Tensor: Equatable, Sendable {
         self.init(repeating: 0, shape: shape)
     }
 
+    /// A tensor whose elements the caller will overwrite before reading (no zero-fill pass).
+    init(uninitializedShape shape: [Int]) {
+        let count = Tensor.elementCount(shape)
+        self.init(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+    }
+
     /// The number of elements.
     public var count: Int { scalars.count }
 
