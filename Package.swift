@@ -59,7 +59,7 @@ let package = Package(
         ]),
 
         // Benchmarks: SpeakerLab's side of `make bench` (Benchmarks/run.sh runs the peers beside it).
-        .executableTarget(name: "speakerlab-benchmarks", dependencies: ["Audio", "NN", "Randomness", "Tensor"],
+        .executableTarget(name: "speakerlab-benchmarks", dependencies: ["Audio", "Metrics", "NN", "Randomness", "Tensor"],
                           path: "Benchmarks/SpeakerLabBenchmarks"),
 
         // Tests.
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Audio", "Randomness", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Randomness", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "TestSupport"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "TestSupport"]),
     ],

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install -q python_speech_features==0.6 librosa scipy numpy 2>/dev/null || {
+python3 -m pip install -q python_speech_features==0.6 librosa scipy numpy scikit-learn 2>/dev/null || {
     echo "error: cannot install the Python peers (pip install python_speech_features==0.6 librosa)"; exit 1; }
 
 swift build -c release --product speakerlab-benchmarks >/dev/null
@@ -30,6 +30,11 @@ for threads in 1 "$cores"; do
     peer=$(python3 Benchmarks/peers/features_peer.py "$work/utterances" librosa "$threads" | value)
     report "logmel-${threads}thread" "$ours" librosa "$peer"
 done
+
+echo "== metrics on 10 million trials (EER, AUC, AP, two minDCFs; seconds, lower is better)"
+ours=$($bench metrics 10000000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+peer=$(python3 Benchmarks/peers/metrics_peer.py 10000000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+report "metrics-10M-seconds" "$ours" scikit-learn "$peer"
 
 echo "== engine: one softmax training step (forward, backward, SGD) and one inference pass, 299×40×1, batch 32, $cores threads"
 if ! python3 -c "import torch" 2>/dev/null; then

@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import Randomness
+import Metrics
 import NN
 import Tensor
 
@@ -21,6 +22,8 @@ struct BenchmarkCommand {
             try features(folder: arguments[1], threads: Int(arguments[2])!, kind: arguments.count > 3 ? arguments[3] : "logfbank")
         case "train-step":
             try trainStep(model: arguments[1], batch: Int(arguments[2])!, steps: Int(arguments[3])!)
+        case "metrics":
+            try metrics(count: Int(arguments[1])!)
         case "profile-features":
             try profileFeatures(path: arguments[1])
         default:
@@ -79,6 +82,18 @@ struct BenchmarkCommand {
         let flops = Double(network.forwardMultiplyAccumulates) * 2 * Double(batch)
         print(String(format: "train_samples_per_second=%.2f train_gflops=%.1f infer_samples_per_second=%.2f peak_mib=%.0f",
                      Double(batch) / trainSeconds, 3 * flops / trainSeconds / 1e9, Double(batch) / inferSeconds, Double(usage.ru_maxrss) / 1024))
+    }
+
+    /// EER, AUC, AP and both minDCFs on `count` trials (1% targets): seconds.
+    static func metrics(count: Int) throws {
+        var generator = SeededGenerator(seed: 3)
+        let labels = (0..<count).map { $0 % 100 == 0 }
+        let scores = labels.map { ($0 ? 2 : 0) + generator.nextGaussian() }
+        let trials = try ScoredTrials(scores: scores, labels: labels)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let values = try VerificationMetric.evaluate([.eer, .auc, .ap, .minDCF001, .minDCF0001], on: trials)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(String(format: "seconds=%.3f eer=%.5f", seconds, values[.eer]!))
     }
 
     /// Splits one utterance's cost into reading and feature computation (microseconds each).

@@ -34,17 +34,15 @@ public enum MeanLogMelBaseline {
         var models: [String: [Float]] = [:]
         for (speaker, ids) in trials.enrolments {
             let vectors = ids.compactMap { embeddings[$0] }
-            guard let first = vectors.first else { throw DatasetError("enrolment '\(speaker)' has no embedded utterance") }
-            var sum = [Float](repeating: 0, count: first.count)
-            for vector in vectors { for index in sum.indices { sum[index] += vector[index] } }
-            models[speaker] = sum.map { $0 / Float(vectors.count) }
+            guard !vectors.isEmpty else { throw DatasetError("enrolment '\(speaker)' has no embedded utterance") }
+            models[speaker] = Scoring.mean(vectors)
         }
         var scores: [Double] = [], labels: [Bool] = []
         for trial in trials.trials {
             guard let model = models[trial.enrolment], let test = embeddings[trial.test] else {
                 throw DatasetError("trial \(trial.enrolment) vs \(trial.test) names an utterance that was not embedded")
             }
-            scores.append(Double(cosine(model, test)))
+            scores.append(Double(Scoring.cosine(model, test)))
             labels.append(trial.isTarget)
         }
         return try ScoredTrials(scores: scores, labels: labels)
@@ -56,16 +54,5 @@ public enum MeanLogMelBaseline {
         let trials = try TrialList.speakerModels(utterances, enrolmentCount: enrolmentCount, using: &generator)
         let scored = try score(trials, embeddings: embeddings(utterances, settings: settings, threads: threads))
         return EqualErrorRate(OperatingPoints(scored)).rate
-    }
-
-    /// cos(a, b) with the seed's ε guard on the norm product.
-    public static func cosine(_ a: [Float], _ b: [Float]) -> Float {
-        var dot: Float = 0, aa: Float = 0, bb: Float = 0
-        for index in a.indices {
-            dot += a[index] * b[index]
-            aa += a[index] * a[index]
-            bb += b[index] * b[index]
-        }
-        return dot / max((aa * bb).squareRoot(), 1e-7)
     }
 }

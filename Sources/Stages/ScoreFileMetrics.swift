@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Pipeline
 import Reports
 
 /// Metrics for any score file with `label` (1 target, 0 non-target) and `score` columns, so
@@ -50,6 +51,18 @@ public enum ScoreFileMetrics {
         let trials = try readTrials(path)
         let values = try VerificationMetric.evaluate(metrics, on: trials)
         return Table(header: metrics.map(\.rawValue), rows: [metrics.map { format(values[$0]!) }])
+    }
+
+    /// Writes `roc.csv`, `roc.svg` and `det.svg` for a score file into `folder` (atomically).
+    public static func writeCurves(path: String, folder: String) throws -> [String] {
+        let trials = try readTrials(path)
+        let curves = DetectionCurves(OperatingPoints(trials))
+        let outputs = [("roc.csv", curves.csv), ("roc.svg", DetectionPlots.roc(curves)), ("det.svg", DetectionPlots.det(curves))]
+        return try outputs.map { name, text in
+            let destination = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            try AtomicFile.write(text, to: destination)
+            return destination
+        }
     }
 
     /// Seven significant digits, as the seed's README prints its figures.

@@ -18,6 +18,9 @@ struct MetricsCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: table or csv.")
     var format: OutputFormat = .table
 
+    @Option(help: "Also write roc.csv, roc.svg and det.svg into this folder.")
+    var curves: String?
+
     enum OutputFormat: String, ExpressibleByArgument { case table, csv }
 
     func run() throws {
@@ -25,6 +28,9 @@ struct MetricsCommand: ParsableCommand {
         do {
             let table = try ScoreFileMetrics.evaluate(path: scores, metricNames: names)
             print(format == .csv ? table.csv : table.aligned, terminator: "")
+            if let curves {
+                for written in try ScoreFileMetrics.writeCurves(path: scores, folder: curves) { printError("wrote \(written)") }
+            }
         } catch {
             printError("\(error)")
             throw ExitCode(2)

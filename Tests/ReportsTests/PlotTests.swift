@@ -85,3 +85,19 @@ final class ElementCounter: NSObject, XMLParserDelegate {
         #expect(png.starts(with: [0x89, 0x50, 0x4e, 0x47]))
     }
 }
+
+import Metrics
+
+@Suite struct DetectionPlotTests {
+    @Test func rocAndDetAreValidSVG() throws {
+        let trials = try ScoredTrials(scores: (0..<200).map { Double($0 % 17) + ($0 < 50 ? 6 : 0) }, labels: (0..<200).map { $0 < 50 })
+        let curves = DetectionCurves(OperatingPoints(trials))
+        for document in [DetectionPlots.roc(curves), DetectionPlots.det(curves)] {
+            let parsed = ElementCounter.parse(document)
+            #expect(parsed.valid)
+            #expect(parsed.counts["polyline"] == 1)
+            try PlotTests().renders(document)
+        }
+        #expect(DetectionPlots.det(curves).contains(">miss rate</text>"))
+    }
+}
