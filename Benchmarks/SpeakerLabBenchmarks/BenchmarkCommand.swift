@@ -22,6 +22,8 @@ struct BenchmarkCommand {
             try features(folder: arguments[1], threads: Int(arguments[2])!, kind: arguments.count > 3 ? arguments[3] : "logfbank")
         case "train-step":
             try trainStep(model: arguments[1], batch: Int(arguments[2])!, steps: Int(arguments[3])!)
+        case "write-checkpoint":
+            try writeCheckpoint(path: arguments[1])
         case "metrics":
             try metrics(count: Int(arguments[1])!)
         case "profile-features":
@@ -82,6 +84,24 @@ struct BenchmarkCommand {
         let flops = Double(network.forwardMultiplyAccumulates) * 2 * Double(batch)
         print(String(format: "train_samples_per_second=%.2f train_gflops=%.1f infer_samples_per_second=%.2f peak_mib=%.0f",
                      Double(batch) / trainSeconds, 3 * flops / trainSeconds / 1e9, Double(batch) / inferSeconds, Double(usage.ru_maxrss) / 1024))
+    }
+
+    /// Writes the SE-ResNet's parameters, running statistics and SGD state after one step, plus a
+    /// JSON sidecar of each tensor's shape and sum for `scripts/verify_checkpoint.py`.
+    static func writeCheckpoint(path: String) throws {
+        var generator = SeededGenerator(seed: 5)
+        let network = SEResNetNetwork(frames: 40, bands: 16, generator: &generator)
+        let optimizer = SGD(learningRate: 0.01, momentum: 0.9)
+        let tape = Tape()
+        let input = Tensor(shape: [2, 40, 16, 1], scalars: (0..<(2 * 40 * 16)).map { _ in Float(generator.nextGaussian()) })
+        tape.backward(from: sumAll(network.embed(tape.constant(input), tape: tape, mode: .training)))
+        optimizer.step(network.parameters)
+        let tensors = network.parameters.map { ($0.name, $0.value) } + optimizer.state
+        try Checkpoint.encode(tensors, metadata: ["step": "1"]).write(to: URL(fileURLWithPath: path))
+        var sidecar: [String: [Any]] = [:]
+        for (name, tensor) in tensors { sidecar[name] = [tensor.shape, tensor.scalars.reduce(0.0) { $0 + Double($1) }] }
+        try JSONSerialization.data(withJSONObject: sidecar).write(to: URL(fileURLWithPath: path + ".json"))
+        print("wrote \(tensors.count) tensors to \(path)")
     }
 
     /// EER, AUC, AP and both minDCFs on `count` trials (1% targets): seconds.
