@@ -51,7 +51,7 @@ public func clippedReLU(_ x: Variable, ceiling: Float = 20) -> Variable {
 
 /// x for x > 0, α(eˣ − 1) otherwise (Keras ELU, α = 1).
 public func elu(_ x: Variable, alpha: Float = 1) -> Variable {
-    let y = elementwise(x.value) { i, o, range in for k in range { o[k] = i[k] > 0 ? i[k] : alpha * (expf(i[k]) - 1) } }
+    let y = elementwise(x.value) { i, o, range in for k in range { o[k] = i[k] > 0 ? i[k] : alpha * (vectorExp(i[k]) - 1) } }
     return x.record(y, [x]) { dy in [elementwise(dy, y) { g, out, o, range in for k in range { o[k] = out[k] > 0 ? g[k] : g[k] * (out[k] + alpha) } }] }
 }
 
@@ -63,7 +63,7 @@ public func leakyReLU(_ x: Variable, slope: Float = 0.01) -> Variable {
 
 /// 1 / (1 + e^−x).
 public func sigmoid(_ x: Variable) -> Variable {
-    let y = elementwise(x.value) { i, o, range in for k in range { o[k] = 1 / (1 + expf(-i[k])) } }
+    let y = elementwise(x.value) { i, o, range in for k in range { o[k] = 1 / (1 + vectorExp(-i[k])) } }
     return x.record(y, [x]) { dy in [elementwise(dy, y) { g, out, o, range in for k in range { o[k] = g[k] * out[k] * (1 - out[k]) } }] }
 }
 

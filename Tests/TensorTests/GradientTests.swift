@@ -130,3 +130,15 @@ import Randomness
         #expect(collector.gradient == Tensor(shape: [2], scalars: [2, 2]))
     }
 }
+
+@Suite struct VectorExponentialTests {
+    @Test func matchesLibmOverTheUsedRange() {
+        for step in -8700...8800 {
+            let x = Float(step) / 100
+            let expected = Foundation.exp(Double(x))
+            #expect(abs(Double(vectorExp(x)) - expected) <= 5e-7 * expected, "exp(\(x))")
+        }
+    }
+}
+
+import Foundation
