@@ -43,13 +43,14 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor", "Randomness"], swiftSettings: optimised),
 
         // Layer 3.
+        .target(name: "Models", dependencies: ["NN", "Tensor", "Randomness", "Yams"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: ["Audio", "Randomness"], swiftSettings: optimised),
         .target(name: "Spec", dependencies: ["Yams"]),
         .target(name: "Reports", dependencies: ["Metrics"]),
 
         // Layer 5: the one place that wires the domains together.
         .target(name: "Stages", dependencies: [
-            "Audio", "Datasets", "Metrics", "Pipeline", "Randomness", "Reports", "Spec", "Tensor",
+            "Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Reports", "Spec", "Tensor",
         ]),
 
         // Layer 6: the command-line tool.
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Randomness", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Randomness", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Audio", "Randomness", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "Tensor", "Randomness", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Randomness", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"]),
