@@ -55,7 +55,7 @@ let package = Package(
 
         // Layer 6: the command-line tool.
         .executableTarget(name: "speakerlab", dependencies: [
-            "Stages", "Reports", "Audio", "Datasets",
+            "Stages", "Reports", "Audio", "Datasets", "Models",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,6 +7,15 @@ public struct ModelSummary: Sendable {
         public let output: [Int]
         public let parameters: Int
         public let nonTrainable: Int
+
+        /// Creates a row.
+        public init(name: String, kind: String, output: [Int], parameters: Int, nonTrainable: Int) {
+            self.name = name
+            self.kind = kind
+            self.output = output
+            self.parameters = parameters
+            self.nonTrainable = nonTrainable
+        }
     }
 
     /// The model's name.
@@ -15,6 +24,13 @@ public struct ModelSummary: Sendable {
     public let input: [Int]
     /// Every layer in order.
     public let rows: [Row]
+
+    /// Creates a summary.
+    public init(name: String, input: [Int], rows: [Row]) {
+        self.name = name
+        self.input = input
+        self.rows = rows
+    }
 
     /// All parameters, trainable or not (batch-norm running statistics count, as in Keras).
     public var total: Int { rows.reduce(0) { $0 + $1.parameters } }
@@ -41,17 +57,17 @@ public struct ModelSummary: Sendable {
 
     /// The summary as Keras's `model.summary()` prints it.
     public var text: String {
-        let rule = String(repeating: "=", count: 78)
-        var lines = ["Model: \"\(name)\"", String(repeating: "_", count: 78),
-                     "Layer (type)".padding(toLength: 40, withPad: " ", startingAt: 0) + "Output Shape".padding(toLength: 26, withPad: " ", startingAt: 0) + "Param #",
+        let rule = String(repeating: "=", count: 84)
+        var lines = ["Model: \"\(name)\"", String(repeating: "_", count: 84),
+                     "Layer (type)".padding(toLength: 48, withPad: " ", startingAt: 0) + "Output Shape".padding(toLength: 26, withPad: " ", startingAt: 0) + "Param #",
                      rule,
-                     "input (InputLayer)".padding(toLength: 40, withPad: " ", startingAt: 0) + Self.describe(input).padding(toLength: 26, withPad: " ", startingAt: 0) + "0"]
+                     "input (InputLayer)".padding(toLength: 48, withPad: " ", startingAt: 0) + Self.describe(input).padding(toLength: 26, withPad: " ", startingAt: 0) + "0"]
         for row in rows {
-            lines.append("\(row.name) (\(row.kind))".padding(toLength: 40, withPad: " ", startingAt: 0)
+            lines.append("\(row.name) (\(row.kind))".padding(toLength: 48, withPad: " ", startingAt: 0)
                          + Self.describe(row.output).padding(toLength: 26, withPad: " ", startingAt: 0) + Self.grouped(row.parameters))
         }
         lines += [rule, "Total params: \(Self.grouped(total))", "Trainable params: \(Self.grouped(trainable))",
-                  "Non-trainable params: \(Self.grouped(nonTrainable))", String(repeating: "_", count: 78)]
+                  "Non-trainable params: \(Self.grouped(nonTrainable))", String(repeating: "_", count: 84)]
         return lines.joined(separator: "\n") + "\n"
     }
 }

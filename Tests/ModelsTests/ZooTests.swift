@@ -32,6 +32,6 @@ import NN
         #expect(convShapes.first == [150, 20, 64])
         #expect(convShapes.contains([75, 10, 128]) && convShapes.contains([38, 5, 256]))
         #expect(convShapes.last == [19, 3, 512])
-        #expect(model.summary.text.hasSuffix("Total params: 23,401,344\nTrainable params: 23,386,880\nNon-trainable params: 14,464\n" + String(repeating: "_", count: 78) + "\n"))
+        #expect(model.summary.text.hasSuffix("Total params: 23,401,344\nTrainable params: 23,386,880\nNon-trainable params: 14,464\n" + String(repeating: "_", count: 84) + "\n"))
     }
 }
