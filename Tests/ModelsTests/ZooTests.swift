@@ -35,3 +35,20 @@ import NN
         #expect(model.summary.text.hasSuffix("Total params: 23,401,344\nTrainable params: 23,386,880\nNon-trainable params: 14,464\n" + String(repeating: "_", count: 84) + "\n"))
     }
 }
+
+extension ZooTests {
+    /// The spatial shapes each seed model passes through (reference §3.2–§3.4).
+    @Test(arguments: [
+        ("se-resnet.yaml", [[150, 20], [75, 10], [38, 5], [19, 3]], [19, 3, 512]),
+        ("vggvox-resnet34.yaml", [[150, 20], [75, 10], [38, 5], [19, 3]], [19, 3, 512]),
+        ("attdcnn.yaml", [[150, 20], [75, 10], [38, 5]], [38, 5, 1024]),
+        ("attdcnn-baseline.yaml", [[150, 20], [75, 10], [38, 5]], [38, 5, 512]),
+        ("walleclipse-rescnn.yaml", [[80, 32], [40, 16], [20, 8], [10, 4]], [10, 4, 512]),
+    ])
+    func seedModelsPassThroughTheReferenceShapes(file: String, spatial: [[Int]], last: [Int]) throws {
+        let model = try ModelGraph(file: Self.folder.appendingPathComponent(file).path)
+        let mapShapes = model.summary.rows.map(\.output).filter { $0.count == 3 }
+        for shape in spatial { #expect(mapShapes.contains { Array($0.prefix(2)) == shape }, "\(file) never reaches \(shape)") }
+        #expect(mapShapes.last == last)
+    }
+}
