@@ -48,9 +48,12 @@ let package = Package(
         .target(name: "Spec", dependencies: ["Yams"]),
         .target(name: "Reports", dependencies: ["Metrics"]),
 
+        // Layer 4.
+        .target(name: "Training", dependencies: ["Audio", "Datasets", "Metrics", "Models", "NN", "Randomness", "Tensor"], swiftSettings: optimised),
+
         // Layer 5: the one place that wires the domains together.
         .target(name: "Stages", dependencies: [
-            "Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Reports", "Spec", "Tensor",
+            "Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Reports", "Spec", "Tensor", "Training",
         ]),
 
         // Layer 6: the command-line tool.
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -11,6 +11,14 @@ public enum TripletSampler {
         public let positives: [Int]
         /// Negative items (another speaker).
         public let negatives: [Int]
+        /// Creates a batch from its three columns (equal lengths).
+        public init(anchors: [Int], positives: [Int], negatives: [Int]) {
+            precondition(anchors.count == positives.count && positives.count == negatives.count, "triplet columns differ in length")
+            self.anchors = anchors
+            self.positives = positives
+            self.negatives = negatives
+        }
+
         /// All rows in `[A | P | N]` order.
         public var rows: [Int] { anchors + positives + negatives }
     }

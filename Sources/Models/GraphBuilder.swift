@@ -18,6 +18,7 @@ struct GraphBuilder {
     let depths: [Int]?
     var repeatsSeen = 0
     var generator: SeededGenerator
+    var momentumOverride: Double?
     var summary: [ModelSummary.Row] = []
     var names: [String: Int] = [:]
     var expanding: [String] = []
@@ -146,7 +147,7 @@ struct GraphBuilder {
             try checkKeys(arguments, allowed: ["momentum", "epsilon"], kind: kind)
             let channels = shape.last!
             let name = uniqueName("batch_normalization")
-            let layer = BatchNorm(name: name, channels: channels, momentum: Float(try number(arg("momentum"), bindings, default: 0.99, "momentum")),
+            let layer = BatchNorm(name: name, channels: channels, momentum: Float(try momentumOverride ?? number(arg("momentum"), bindings, default: 0.99, "momentum")),
                                   epsilon: Float(try number(arg("epsilon"), bindings, default: 1e-3, "epsilon")))
             summary.append(.init(name: name, kind: "BatchNormalization", output: shape, parameters: 4 * channels, nonTrainable: 2 * channels))
             return ([.batchNorm(layer)], shape)

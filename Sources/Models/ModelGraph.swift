@@ -23,15 +23,19 @@ public final class ModelGraph {
     private var dropoutGenerator: SeededGenerator
 
     /// Loads and builds a model file.
-    public convenience init(file path: String, input: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0) throws {
+    public convenience init(file path: String, input: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0,
+                            batchNormMomentum: Double? = nil) throws {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ModelError(file: path, line: nil, column: nil, message: "cannot read the model file; check the path (models live in Experiments/models/)", sourceLine: nil)
         }
-        try self.init(yaml: text, file: path, input: input, width: width, depths: depths, seed: seed)
+        try self.init(yaml: text, file: path, input: input, width: width, depths: depths, seed: seed, batchNormMomentum: batchNormMomentum)
     }
 
     /// Builds a model from YAML text; `file` names it in errors.
-    public init(yaml text: String, file: String, input override: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0) throws {
+    /// `batchNormMomentum` overrides every batch norm's momentum (Keras's 0.99 needs hundreds of
+    /// steps before its running statistics are usable; short runs want 0.9).
+    public init(yaml text: String, file: String, input override: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0,
+                batchNormMomentum: Double? = nil) throws {
         let source = SourceFile(path: file, lines: text.components(separatedBy: "\n"))
         let root: Node
         do {
@@ -65,7 +69,8 @@ public final class ModelGraph {
             blocks[blockName] = GraphBuilder.Block(parameters: parameters, layers: layers, node: value)
         }
         guard let layerList = mapping["layers"] else { throw source.error("missing 'layers'", at: root) }
-        var builder = GraphBuilder(source: source, blocks: blocks, width: width, depths: depths, generator: SeededGenerator(seed: seed).split("init"))
+        var builder = GraphBuilder(source: source, blocks: blocks, width: width, depths: depths, generator: SeededGenerator(seed: seed).split("init"),
+                                   momentumOverride: batchNormMomentum)
         let (layers, output) = try builder.build(layerList, shape: inputShape, bindings: [:])
         guard output.count == 1 else {
             throw source.error("the model must end in an embedding vector, but its output is \(ModelSummary.describe(output)); end with a pooling and a dense layer", at: layerList)
@@ -76,6 +81,28 @@ public final class ModelGraph {
         self.embeddingSize = output[0]
         self.summary = ModelSummary(name: name, input: inputShape, rows: builder.summary)
         dropoutGenerator = SeededGenerator(seed: seed).split("dropout")
+    }
+
+    /// The dropout generator's state, saved with a resumable run so it continues the same stream.
+    public var dropoutState: SeededGenerator {
+        get { dropoutGenerator }
+        set { dropoutGenerator = newValue }
+    }
+
+    /// Parameters and batch-norm running statistics by name, for checkpoints.
+    public var namedTensors: [(name: String, tensor: Tensor)] {
+        parameters.map { ($0.name, $0.value) } + batchNorms.flatMap(\.buffers)
+    }
+
+    /// Restores parameters and running statistics saved by `namedTensors`.
+    public func load(_ tensors: [String: Tensor]) throws {
+        for parameter in parameters {
+            guard let value = tensors[parameter.name], value.shape == parameter.value.shape else {
+                throw ModelError(file: name, line: nil, column: nil, message: "the checkpoint has no tensor '\(parameter.name)' of shape \(parameter.value.shape); was it written by another model?", sourceLine: nil)
+            }
+            parameter.value = value
+        }
+        for layer in batchNorms { try layer.loadBuffers(tensors) }
     }
 
     /// Trainable parameters in a stable order (the checkpoint and optimizer order).

@@ -1,0 +1,187 @@
+import Datasets
+import Foundation
+import Models
+import NN
+import Randomness
+import Tensor
+
+/// Softmax pretraining over the training speakers (reference §4): shuffled minibatches, validation
+/// loss and accuracy each epoch, the best-by-validation checkpoint, reduce-on-plateau and early
+/// stopping, resumable from its last saved state.
+public struct SoftmaxPretraining {
+    /// What the stage does.
+    public struct Settings: Equatable, Sendable, Codable {
+        public var optimizer = OptimizerSettings()
+        public var batchSize = 32
+        public var epochs = 20
+        /// Reduce-on-plateau factor and patience (nil: off).
+        public var plateauFactor: Double? = 0.1
+        public var plateauPatience = 10
+        /// Early-stopping patience in epochs (nil: off).
+        public var earlyStoppingPatience: Int? = 10
+        public var labelSmoothing = 0.0
+        /// Keras `l2(…)` on the layers marked `l2:` in the model graph.
+        public var weightDecay = 1e-5
+        /// Also save the resume state every this many steps (besides every epoch and every `saveMinutes`).
+        public var saveEverySteps: Int? = nil
+        public var saveMinutes = 10.0
+        /// On a non-finite loss: roll back to the last saved state and halve the rate, instead of stopping.
+        public var rollBackOnNonFinite = false
+        public var seed: UInt64 = 0
+
+        public init() {}
+    }
+
+    /// How a run ended.
+    public enum Outcome: Equatable, Sendable {
+        /// Every epoch ran, or early stopping ended it.
+        case finished(epochs: Int)
+        /// `stopAfterSteps` was reached (tests use it to interrupt a run between saves).
+        case interrupted(step: Int)
+    }
+
+    public let settings: Settings
+    /// Where the resume state, `best.safetensors` and `history.csv` go.
+    public let folder: String
+    public let progress: ProgressReporter
+
+    public init(settings: Settings, folder: String, progress: ProgressReporter = ProgressReporter()) {
+        self.settings = settings
+        self.folder = folder
+        self.progress = progress
+    }
+
+    /// Trains `model` with a softmax `classifier` head; continues a saved state in `folder` if there is one.
+    @discardableResult
+    public func run(model: ModelGraph, classifier: Dense, train: TrainingData, validation: TrainingData?, stopAfterSteps: Int? = nil) throws -> Outcome {
+        let parameters = model.parameters + classifier.parameters
+        let optimizer = try settings.optimizer.make()
+        var generator = SeededGenerator(seed: settings.seed).split("pretrain")
+        var state = ResumeState(epoch: 0, globalStep: 0, learningRate: settings.optimizer.learningRate, optimizerSteps: 0,
+                                sampler: BatchSampler(itemCount: train.count, batchSize: settings.batchSize, generator: generator.split("batches")),
+                                generator: generator, dropout: model.dropoutState,
+                                plateau: settings.plateauFactor.map { PlateauReduction(factor: $0, patience: settings.plateauPatience) },
+                                bestScore: .infinity, epochsWithoutImprovement: 0, history: [])
+        func tensors() -> [(name: String, tensor: Tensor)] {
+            model.namedTensors + classifier.parameters.map { ($0.name, $0.value) } + optimizer.state
+        }
+        func restore(_ saved: ResumeState, _ values: [String: Tensor]) throws {
+            try model.load(values)
+            for parameter in classifier.parameters { if let value = values[parameter.name] { parameter.value = value } }
+            optimizer.loadState(values, stepCount: saved.optimizerSteps)
+            model.dropoutState = saved.dropout
+            state = saved
+            generator = saved.generator
+        }
+        func save() throws {
+            state.optimizerSteps = optimizer.stepCount
+            state.dropout = model.dropoutState
+            state.generator = generator
+            try state.save(to: folder, tensors: tensors())
+        }
+        if let (saved, values) = try ResumeState.load(from: folder) { try restore(saved, values) }
+        var lastSave = Date()
+        var rollbacks = 0
+
+        while state.epoch < settings.epochs {
+            let started = Date()
+            var epochLoss = 0.0, epochCorrect = 0, epochSamples = 0
+            optimizer.learningRate = Float(state.learningRate)
+            let batchesPerEpoch = state.sampler!.batchesPerEpoch
+            while let rows = state.sampler!.next() {
+                parameters.forEach { $0.zeroGradient() }
+                let tape = Tape()
+                let logits = classifier(model.embed(tape.constant(train.batch(rows)), tape: tape, mode: .training), tape: tape)
+                let loss = softmaxCrossEntropy(logits, labels: rows.map { train.labels[$0] }, labelSmoothing: Float(settings.labelSmoothing))
+                let value = Double(loss.value.scalars[0])
+                guard value.isFinite else {
+                    tape.reset()
+                    if settings.rollBackOnNonFinite, rollbacks < 3, let (saved, values) = try ResumeState.load(from: folder) {
+                        try restore(saved, values)
+                        state.learningRate /= 2
+                        rollbacks += 1
+                        optimizer.learningRate = Float(state.learningRate)
+                        continue
+                    }
+                    throw TrainingError("the loss became \(value) at epoch \(state.epoch + 1), step \(state.globalStep + 1) (learning rate \(state.learningRate)); the last good state is in \(folder)/\(ResumeState.fileName) — lower the learning rate, or set rollBackOnNonFinite")
+                }
+                tape.backward(from: loss)
+                WeightDecay.apply(Float(settings.weightDecay), to: parameters)
+                optimizer.step(parameters)
+                state.globalStep += 1
+                epochLoss += value * Double(rows.count)
+                epochCorrect += correctCount(logits.value, rows.map { train.labels[$0] })
+                epochSamples += rows.count
+                let elapsed = Date().timeIntervalSince(started)
+                let done = (state.sampler!.position + settings.batchSize - 1) / settings.batchSize
+                progress.step(stage: "pretrain", epoch: state.epoch, step: min(done, batchesPerEpoch), of: batchesPerEpoch, loss: value,
+                              learningRate: state.learningRate, secondsLeft: elapsed / Double(max(done, 1)) * Double(max(batchesPerEpoch - done, 0)))
+                if let every = settings.saveEverySteps, state.globalStep % every == 0 {
+                    try save(); lastSave = Date()
+                } else if Date().timeIntervalSince(lastSave) > settings.saveMinutes * 60 {
+                    try save(); lastSave = Date()
+                }
+                if let stop = stopAfterSteps, state.globalStep >= stop { return .interrupted(step: state.globalStep) }
+            }
+            let seconds = Date().timeIntervalSince(started)
+            var row = HistoryRow(stage: "pretrain", epoch: state.epoch + 1, step: state.globalStep, loss: epochLoss / Double(max(epochSamples, 1)),
+                                 accuracy: Double(epochCorrect) / Double(max(epochSamples, 1)), learningRate: state.learningRate,
+                                 seconds: seconds, samplesPerSecond: Double(epochSamples) / max(seconds, 1e-9))
+            var monitored = row.loss
+            if let validation {
+                let (loss, accuracy) = evaluate(model: model, classifier: classifier, data: validation)
+                row.validationLoss = loss
+                row.validationAccuracy = accuracy
+                monitored = loss
+            }
+            state.history.append(row)
+            progress.endEpoch(String(format: "pretrain epoch %d: loss %.4f acc %.3f val_loss %@ val_acc %@ (%.1fs)", row.epoch, row.loss, row.accuracy ?? 0,
+                                     row.validationLoss.map { String(format: "%.4f", $0) } ?? "-", row.validationAccuracy.map { String(format: "%.3f", $0) } ?? "-", seconds))
+            if monitored < state.bestScore {
+                state.bestScore = monitored
+                state.epochsWithoutImprovement = 0
+                try atomicWrite(Checkpoint.encode(model.namedTensors + classifier.parameters.map { ($0.name, $0.value) },
+                                                  metadata: ["epoch": String(row.epoch), "monitor": String(monitored)]), to: folder + "/best.safetensors")
+            } else {
+                state.epochsWithoutImprovement += 1
+            }
+            if var plateau = state.plateau {
+                state.learningRate = plateau.update(loss: monitored, rate: state.learningRate)
+                state.plateau = plateau
+            }
+            state.epoch += 1
+            try atomicWrite(Data((HistoryRow.header + "\n" + state.history.map(\.csv).joined(separator: "\n") + "\n").utf8), to: folder + "/history.csv")
+            try save(); lastSave = Date()
+            if let patience = settings.earlyStoppingPatience, state.epochsWithoutImprovement >= patience { return .finished(epochs: state.epoch) }
+        }
+        return .finished(epochs: state.epoch)
+    }
+
+    /// Mean loss and accuracy in inference mode, in batches of 64.
+    public func evaluate(model: ModelGraph, classifier: Dense, data: TrainingData) -> (loss: Double, accuracy: Double) {
+        var total = 0.0, correct = 0
+        var start = 0
+        while start < data.count {
+            let rows = Array(start..<min(data.count, start + 64))
+            let tape = Tape()
+            let logits = classifier(model.embed(tape.constant(data.batch(rows)), tape: tape, mode: .inference), tape: tape)
+            let labels = rows.map { data.labels[$0] }
+            total += Double(softmaxCrossEntropy(logits, labels: labels).value.scalars[0]) * Double(rows.count)
+            correct += correctCount(logits.value, labels)
+            tape.reset()
+            start += 64
+        }
+        return (total / Double(data.count), Double(correct) / Double(data.count))
+    }
+}
+
+/// How many rows of logits [N, K] have their argmax at the label.
+func correctCount(_ logits: Tensor, _ labels: [Int]) -> Int {
+    let classes = logits.shape[1]
+    var correct = 0
+    for (row, label) in labels.enumerated() {
+        let slice = logits.scalars[(row * classes)..<((row + 1) * classes)]
+        if slice.firstIndex(of: slice.max()!)! - row * classes == label { correct += 1 }
+    }
+    return correct
+}

@@ -1,0 +1,133 @@
+import Datasets
+import Foundation
+import Models
+import NN
+import Randomness
+import Tensor
+
+/// Triplet fine-tuning from a pretrained model (reference §6): batches laid out `[A | P | N]` with
+/// T triplets from the spec, random or hard-mined, the seed's loss on true cosine with margin α,
+/// periodic SV evaluation on held-out speakers and the best-by-EER checkpoint. Resumable.
+public struct TripletFinetuning {
+    /// What the stage does.
+    public struct Settings: Equatable, Sendable, Codable {
+        /// The seed's HEAD optimizer: SGD lr 1e-4, momentum 0.9.
+        public var optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e-4, momentum: 0.9)
+        /// Triplets per batch (the seed hard-codes 16).
+        public var triplets = 16
+        public var margin = 0.1
+        public var reduction: Reduction = .sum
+        /// `random` (the seed's `fine_tune.py`) or `hard` (W's `best_batch`, with true cosine).
+        public var mining = "random"
+        /// Hard mining: candidates embedded per step, and hardest positives/negatives per anchor.
+        public var candidates = 64
+        public var perAnchor = 2
+        public var steps = 200
+        public var evaluateEvery = 50
+        public var weightDecay = 1e-5
+        public var saveEverySteps: Int? = nil
+        public var seed: UInt64 = 0
+
+        public init() {}
+    }
+
+    public let settings: Settings
+    public let folder: String
+    public let progress: ProgressReporter
+
+    public init(settings: Settings, folder: String, progress: ProgressReporter = ProgressReporter()) {
+        self.settings = settings
+        self.folder = folder
+        self.progress = progress
+    }
+
+    /// Fine-tunes `model`; evaluates EER on `evaluation` with `trials` every `evaluateEvery` steps.
+    /// Returns the best EER seen (the state at that point is `best.safetensors`).
+    @discardableResult
+    public func run(model: ModelGraph, train: TrainingData, evaluation: TrainingData, trials: TrialList, stopAfterSteps: Int? = nil) throws -> Double {
+        let parameters = model.parameters
+        let optimizer = try settings.optimizer.make()
+        var state = ResumeState(epoch: 0, globalStep: 0, learningRate: settings.optimizer.learningRate, optimizerSteps: 0, sampler: nil,
+                                generator: SeededGenerator(seed: settings.seed).split("finetune"), dropout: model.dropoutState, plateau: nil,
+                                bestScore: .infinity, epochsWithoutImprovement: 0, history: [])
+        func save() throws {
+            state.optimizerSteps = optimizer.stepCount
+            state.dropout = model.dropoutState
+            try state.save(to: folder, tensors: model.namedTensors + optimizer.state)
+        }
+        if let (saved, values) = try ResumeState.load(from: folder) {
+            try model.load(values)
+            optimizer.loadState(values, stepCount: saved.optimizerSteps)
+            model.dropoutState = saved.dropout
+            state = saved
+        } else {
+            // Step 0: the pretrained model's EER is the reference the fine-tuning must beat.
+            let eer = try Embedding.equalErrorRate(model: model, data: evaluation, trials: trials)
+            state.bestScore = eer
+            state.history.append(HistoryRow(stage: "finetune", epoch: 0, step: 0, loss: .nan, equalErrorRate: eer,
+                                            learningRate: state.learningRate, seconds: 0, samplesPerSecond: 0))
+            try atomicWrite(Checkpoint.encode(model.namedTensors, metadata: ["step": "0", "eer": String(eer)]), to: folder + "/best.safetensors")
+        }
+        optimizer.learningRate = Float(state.learningRate)
+        let started = Date()
+        var recentLoss = 0.0
+        while state.globalStep < settings.steps {
+            let batch = try nextBatch(model: model, train: train, generator: &state.generator)
+            parameters.forEach { $0.zeroGradient() }
+            let tape = Tape()
+            let loss = tripletLoss(model.embed(tape.constant(train.batch(batch.rows)), tape: tape, mode: .training),
+                                   margin: Float(settings.margin), reduction: settings.reduction)
+            let value = Double(loss.value.scalars[0])
+            guard value.isFinite else {
+                throw TrainingError("the triplet loss became \(value) at step \(state.globalStep + 1) (learning rate \(state.learningRate)); the last good state is in \(folder)/\(ResumeState.fileName)")
+            }
+            tape.backward(from: loss)
+            WeightDecay.apply(Float(settings.weightDecay), to: parameters)
+            optimizer.step(parameters)
+            state.globalStep += 1
+            recentLoss += value
+            let elapsed = Date().timeIntervalSince(started)
+            progress.step(stage: "finetune", epoch: 0, step: state.globalStep, of: settings.steps, loss: value, learningRate: state.learningRate,
+                          secondsLeft: elapsed / Double(state.globalStep) * Double(settings.steps - state.globalStep))
+            if state.globalStep % settings.evaluateEvery == 0 || state.globalStep == settings.steps {
+                let eer = try Embedding.equalErrorRate(model: model, data: evaluation, trials: trials)
+                let count = state.globalStep % settings.evaluateEvery == 0 ? settings.evaluateEvery : state.globalStep % settings.evaluateEvery
+                state.history.append(HistoryRow(stage: "finetune", epoch: 0, step: state.globalStep, loss: recentLoss / Double(count), equalErrorRate: eer,
+                                                learningRate: state.learningRate, seconds: elapsed,
+                                                samplesPerSecond: Double(count * 3 * settings.triplets) / max(elapsed, 1e-9)))
+                recentLoss = 0
+                if eer < state.bestScore {
+                    state.bestScore = eer
+                    try atomicWrite(Checkpoint.encode(model.namedTensors, metadata: ["step": String(state.globalStep), "eer": String(eer)]), to: folder + "/best.safetensors")
+                }
+                try atomicWrite(Data((HistoryRow.header + "\n" + state.history.map(\.csv).joined(separator: "\n") + "\n").utf8), to: folder + "/history.csv")
+                try save()
+            } else if let every = settings.saveEverySteps, state.globalStep % every == 0 {
+                try save()
+            }
+            if let stop = stopAfterSteps, state.globalStep >= stop { return state.bestScore }
+        }
+        progress.endEpoch(String(format: "finetune: %d steps, best EER %.4f", state.globalStep, state.bestScore))
+        return state.bestScore
+    }
+
+    /// One `[A | P | N]` batch of `settings.triplets` triplets.
+    func nextBatch(model: ModelGraph, train: TrainingData, generator: inout SeededGenerator) throws -> TripletSampler.Batch {
+        switch settings.mining {
+        case "random":
+            return try TripletSampler.random(speakers: train.labels, count: settings.triplets, using: &generator)
+        case "hard":
+            var candidates = Array(0..<train.count)
+            candidates.shuffle(using: &generator)
+            candidates = Array(candidates.prefix(settings.candidates))
+            let subset = try TrainingData(features: candidates.map { train.features[$0] }, labels: candidates.map { train.labels[$0] }, ids: candidates.map { train.ids[$0] })
+            let embeddings = Embedding.embed(model: model, data: subset)
+            let mined = try TripletSampler.hard(embeddings: embeddings.flatMap { $0 }, dimension: embeddings[0].count, speakers: subset.labels,
+                                                anchorSpeakers: max(1, settings.triplets / settings.perAnchor), perAnchor: settings.perAnchor, using: &generator)
+            return TripletSampler.Batch(anchors: mined.anchors.map { candidates[$0] }, positives: mined.positives.map { candidates[$0] },
+                                        negatives: mined.negatives.map { candidates[$0] })
+        default:
+            throw TrainingError("unknown mining '\(settings.mining)'; use random or hard")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import TestSupport
+import Audio
+import Datasets
+import Models
+import NN
+import Randomness
+import Tensor
+@testable import Training
+
+/// Small, fixed-seed training runs on the synthetic corpus: 14 speakers × 8 utterances, 0.6 s crops;
+/// 8 speakers train (6 + 2 validation utterances each), 6 held-out speakers evaluate verification.
+@Suite(.serialized) struct TrainingTests {
+    struct Corpus {
+        let train: TrainingData
+        let validation: TrainingData
+        let evaluation: TrainingData
+        let trials: TrialList
+    }
+
+    static let corpus: Corpus = {
+        let folder = TemporaryDirectory("speakerlab-training")
+        let utterances = try! SyntheticCorpus(speakers: 14, utterancesPerSpeaker: 8, testFraction: 6.0 / 14, seed: 11).write(to: folder.url.path)
+        let settings = FeatureSettings(voiceDecision: .adaptive(aggressiveness: 1), cutPad: .seed(seconds: 0.6))
+        let features = ParallelFeatureExtraction.run(paths: utterances.map(\.path), settings: settings, threads: 2).map { try! $0.get() }
+        let trainSpeakers = Set(utterances.filter { $0.split == "train" }.map(\.speaker)).sorted()
+        var generator = SeededGenerator(seed: 1)
+        let (train, validation) = SeedProtocols.pretrainingSplit(utterances.filter { $0.split == "train" }, validationFraction: 0.25, using: &generator)
+        func data(_ list: [Utterance]) -> TrainingData {
+            let index = Dictionary(uniqueKeysWithValues: utterances.enumerated().map { ($1.id, $0) })
+            return try! TrainingData(features: list.map { features[index[$0.id]!] },
+                                     labels: list.map { trainSpeakers.firstIndex(of: $0.speaker) ?? 0 }, ids: list.map(\.id))
+        }
+        let held = utterances.filter { $0.split == "test" }
+        let trials = try! TrialList.speakerModels(held, enrolmentCount: 3, using: &generator)
+        return Corpus(train: data(train), validation: data(validation), evaluation: data(held), trials: trials)
+    }()
+
+    static func model(seed: UInt64 = 3) throws -> (ModelGraph, Dense) {
+        let model = try ModelGraph(file: Fixtures.repositoryRoot.appendingPathComponent("Experiments/models/deepspeaker.yaml").path,
+                                   input: [corpus.train.frames, 40, 1], width: 0.25, depths: [1, 1, 1, 1], seed: seed,
+                                   batchNormMomentum: 0.9)
+        var generator = SeededGenerator(seed: seed)
+        return (model, Dense(name: "softmax", inputs: model.embeddingSize, outputs: 8, using: &generator))
+    }
+
+    static func pretrainSettings(epochs: Int) -> SoftmaxPretraining.Settings {
+        var settings = SoftmaxPretraining.Settings()
+        settings.optimizer = OptimizerSettings(kind: "adam", learningRate: 1e-3)
+        settings.batchSize = 16
+        settings.epochs = epochs
+        settings.earlyStoppingPatience = nil
+        return settings
+    }
+
+    @Test func aRunInterruptedMidEpochResumesToTheSameFinalWeights() throws {
+        let uninterrupted = TemporaryDirectory(), interrupted = TemporaryDirectory()
+        let (reference, referenceHead) = try Self.model()
+        try SoftmaxPretraining(settings: Self.pretrainSettings(epochs: 3), folder: uninterrupted.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: reference, classifier: referenceHead, train: Self.corpus.train, validation: Self.corpus.validation)
+
+        var settings = Self.pretrainSettings(epochs: 3)
+        settings.saveEverySteps = 2
+        // Four batches per epoch: step 7 is mid-epoch two, and the last save before it is step 6.
+        let (first, firstHead) = try Self.model()
+        let outcome = try SoftmaxPretraining(settings: settings, folder: interrupted.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: first, classifier: firstHead, train: Self.corpus.train, validation: Self.corpus.validation, stopAfterSteps: 7)
+        #expect(outcome == .interrupted(step: 7))
+        // A new process: fresh objects, everything read back from the saved state.
+        let (resumed, resumedHead) = try Self.model(seed: 99)
+        let final = try SoftmaxPretraining(settings: settings, folder: interrupted.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: resumed, classifier: resumedHead, train: Self.corpus.train, validation: Self.corpus.validation)
+        #expect(final == .finished(epochs: 3))
+        #expect(resumed.parameters.map(\.value) == reference.parameters.map(\.value))
+        #expect(resumedHead.weight.value == referenceHead.weight.value)
+        #expect(resumed.batchNorms.map(\.statistics.mean) == reference.batchNorms.map(\.statistics.mean))
+        // The same history rows, but for the timing columns (seconds, samples per second).
+        func rows(_ folder: TemporaryDirectory) throws -> [String] {
+            try String(contentsOfFile: folder.path("history.csv"), encoding: .utf8).split(separator: "\n")
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(9).joined(separator: ",") }
+        }
+        #expect(try rows(interrupted) == rows(uninterrupted))
+        #expect(try rows(interrupted).count == 4)
+    }
+
+    @Test func pretrainingBeatsChanceAndFineTuningLowersTheHeldOutEER() throws {
+        let pretrainFolder = TemporaryDirectory(), finetuneFolder = TemporaryDirectory()
+        let (model, head) = try Self.model()
+        try SoftmaxPretraining(settings: Self.pretrainSettings(epochs: 20), folder: pretrainFolder.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: model, classifier: head, train: Self.corpus.train, validation: Self.corpus.validation)
+        let (_, accuracy) = SoftmaxPretraining(settings: Self.pretrainSettings(epochs: 1), folder: pretrainFolder.url.path)
+            .evaluate(model: model, classifier: head, data: Self.corpus.validation)
+        print("pretraining validation accuracy \(accuracy) (chance 0.125)")
+        #expect(accuracy >= 3 * 0.125, "validation accuracy \(accuracy) is not well above chance")
+
+        var settings = TripletFinetuning.Settings()
+        settings.optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e-3, momentum: 0.9)
+        settings.triplets = 12
+        settings.steps = 60
+        settings.evaluateEvery = 20
+        let pretrainedEER = try Embedding.equalErrorRate(model: model, data: Self.corpus.evaluation, trials: Self.corpus.trials)
+        let best = try TripletFinetuning(settings: settings, folder: finetuneFolder.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: model, train: Self.corpus.train, evaluation: Self.corpus.evaluation, trials: Self.corpus.trials)
+        print("held-out EER: pretrained \(pretrainedEER), best after triplet fine-tuning \(best)")
+        #expect(best < pretrainedEER)
+        #expect(FileManager.default.fileExists(atPath: finetuneFolder.path("best.safetensors")))
+    }
+
+    @Test func aNonFiniteLossStopsWithTheStepAndRate() throws {
+        let folder = TemporaryDirectory()
+        let (model, head) = try Self.model()
+        var settings = Self.pretrainSettings(epochs: 1)
+        settings.optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e30, momentum: 0)
+        #expect {
+            try SoftmaxPretraining(settings: settings, folder: folder.url.path, progress: ProgressReporter(enabled: false))
+                .run(model: model, classifier: head, train: Self.corpus.train, validation: nil)
+        } throws: { "\($0)".contains("the loss became") && "\($0)".contains("learning rate 1e+30") }
+    }
+}
