@@ -20,6 +20,11 @@ public struct SoftmaxPretraining {
         /// Early-stopping patience in epochs (nil: off).
         public var earlyStoppingPatience: Int? = 10
         public var labelSmoothing = 0.0
+        /// `softmax` (cross-entropy over a dense head) or `aam` (additive angular margin softmax on
+        /// the head's weights, as WeSpeaker trains; the head's bias is unused).
+        public var loss = "softmax"
+        public var aamMargin = 0.2
+        public var aamScale = 32.0
         /// Keras `l2(…)` on the layers marked `l2:` in the model graph.
         public var weightDecay = 1e-5
         /// Also save the resume state every this many steps (besides every epoch and every `saveMinutes`).
@@ -91,8 +96,21 @@ public struct SoftmaxPretraining {
             while let rows = state.sampler!.next() {
                 parameters.forEach { $0.zeroGradient() }
                 let tape = Tape()
-                let logits = classifier(model.embed(tape.constant(train.batch(rows)), tape: tape, mode: .training), tape: tape)
-                let loss = softmaxCrossEntropy(logits, labels: rows.map { train.labels[$0] }, labelSmoothing: Float(settings.labelSmoothing))
+                let embedding = model.embed(tape.constant(train.batch(rows)), tape: tape, mode: .training)
+                let batchLabels = rows.map { train.labels[$0] }
+                let logits: Variable
+                let loss: Variable
+                switch settings.loss {
+                case "softmax":
+                    logits = classifier(embedding, tape: tape)
+                    loss = softmaxCrossEntropy(logits, labels: batchLabels, labelSmoothing: Float(settings.labelSmoothing))
+                case "aam":
+                    logits = dense(embedding.value.constant, weight: classifier.weight.value.constant, bias: nil)
+                    loss = additiveAngularMarginLoss(embedding, weights: classifier.weight.on(tape), labels: batchLabels,
+                                                     margin: Float(settings.aamMargin), scale: Float(settings.aamScale))
+                default:
+                    throw TrainingError("unknown loss '\(settings.loss)'; use softmax or aam")
+                }
                 let value = Double(loss.value.scalars[0])
                 guard value.isFinite else {
                     tape.reset()
@@ -110,7 +128,7 @@ public struct SoftmaxPretraining {
                 optimizer.step(parameters)
                 state.globalStep += 1
                 epochLoss += value * Double(rows.count)
-                epochCorrect += correctCount(logits.value, rows.map { train.labels[$0] })
+                epochCorrect += correctCount(logits.value, batchLabels)
                 epochSamples += rows.count
                 let elapsed = Date().timeIntervalSince(started)
                 let done = (state.sampler!.position + settings.batchSize - 1) / settings.batchSize

@@ -118,3 +118,19 @@ import Tensor
         } throws: { "\($0)".contains("the loss became") && "\($0)".contains("learning rate 1e+30") }
     }
 }
+
+extension TrainingTests {
+    @Test func additiveAngularMarginTrainingLowersItsLoss() throws {
+        let folder = TemporaryDirectory()
+        let (model, head) = try Self.model()
+        var settings = Self.pretrainSettings(epochs: 6)
+        settings.loss = "aam"
+        settings.aamScale = 16
+        try SoftmaxPretraining(settings: settings, folder: folder.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: model, classifier: head, train: Self.corpus.train, validation: nil)
+        let rows = try String(contentsOfFile: folder.path("history.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let losses = rows.map { Double($0.split(separator: ",")[3])! }
+        #expect(losses.count == 6)
+        #expect(losses.last! < losses.first! * 0.8, "AAM losses \(losses)")
+    }
+}
