@@ -63,7 +63,7 @@ let package = Package(
         ]),
 
         // Benchmarks: SpeakerLab's side of `make bench` (Benchmarks/run.sh runs the peers beside it).
-        .executableTarget(name: "speakerlab-benchmarks", dependencies: ["Audio", "Metrics", "NN", "Randomness", "Tensor"],
+        .executableTarget(name: "speakerlab-benchmarks", dependencies: ["Audio", "Metrics", "Models", "NN", "Randomness", "Tensor", "Training"],
                           path: "Benchmarks/SpeakerLabBenchmarks"),
 
         // Tests.
