@@ -45,7 +45,7 @@ let package = Package(
         // Layer 3.
         .target(name: "Models", dependencies: ["NN", "Tensor", "Randomness", "Yams"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: ["Audio", "Randomness"], swiftSettings: optimised),
-        .target(name: "Spec", dependencies: ["Yams"]),
+        .target(name: "Spec", dependencies: ["Yams", "Pipeline"]),
         .target(name: "Reports", dependencies: ["Metrics"]),
 
         // Layer 4.

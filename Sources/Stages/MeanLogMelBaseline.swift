@@ -2,6 +2,7 @@ import Audio
 import Datasets
 import Metrics
 import Randomness
+import Training
 
 /// The untrained reference every model must beat: an utterance's embedding is the mean over
 /// its frames of the per-frame-normalised log-mel features; trials are scored by cosine.
@@ -29,30 +30,11 @@ public enum MeanLogMelBaseline {
         return embeddings
     }
 
-    /// Cosine scores of speaker-model trials (model = mean of the enrolment embeddings).
-    public static func score(_ trials: TrialList, embeddings: [String: [Float]]) throws -> ScoredTrials {
-        var models: [String: [Float]] = [:]
-        for (speaker, ids) in trials.enrolments {
-            let vectors = ids.compactMap { embeddings[$0] }
-            guard !vectors.isEmpty else { throw DatasetError("enrolment '\(speaker)' has no embedded utterance") }
-            models[speaker] = Scoring.mean(vectors)
-        }
-        var scores: [Double] = [], labels: [Bool] = []
-        for trial in trials.trials {
-            guard let model = models[trial.enrolment], let test = embeddings[trial.test] else {
-                throw DatasetError("trial \(trial.enrolment) vs \(trial.test) names an utterance that was not embedded")
-            }
-            scores.append(Double(Scoring.cosine(model, test)))
-            labels.append(trial.isTarget)
-        }
-        return try ScoredTrials(scores: scores, labels: labels)
-    }
-
     /// The baseline's EER on the standard speaker-model trials of `utterances`.
     public static func equalErrorRate(_ utterances: [Utterance], settings: FeatureSettings, enrolmentCount: Int = 3, threads: Int) throws -> Double {
         var generator = SeededGenerator(seed: 0)
         let trials = try TrialList.speakerModels(utterances, enrolmentCount: enrolmentCount, using: &generator)
-        let scored = try score(trials, embeddings: embeddings(utterances, settings: settings, threads: threads))
+        let scored = try Embedding.score(trials, embeddings: embeddings(utterances, settings: settings, threads: threads))
         return EqualErrorRate(OperatingPoints(scored)).rate
     }
 }

@@ -94,7 +94,15 @@ public struct ConvolutionGeometry: Equatable, Sendable {
         }
     }
 
-    /// Samples per GEMM so one thread's im2col buffer stays near 4 M floats.
+    /// The GEMM's left operand for samples [first, first + count): the input itself for a
+    /// pointwise convolution, else the samples' patches gathered into `columns`.
+    func patches(_ input: UnsafePointer<Float>, first: Int, count: Int, columns: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+        guard let columns else { return input + first * inputSize }
+        for s in 0..<count { im2col(input + (first + s) * inputSize, columns + s * positions * patchSize) }
+        return UnsafePointer(columns)
+    }
+
+    /// Samples per GEMM so one thread's im2col buffer stays near 2 M floats.
     var samplesPerGroup: Int { max(1, (1 << 21) / max(1, positions * patchSize)) }
 }
 
@@ -115,13 +123,7 @@ public func conv2d(_ x: Variable, kernel: Variable, bias: Variable?, stride: (In
                     var first = samples.lowerBound
                     while first < samples.upperBound {
                         let count = min(group, samples.upperBound - first)
-                        let a: UnsafePointer<Float>
-                        if let columns {
-                            for s in 0..<count { g.im2col(input.baseAddress! + (first + s) * g.inputSize, columns + s * g.positions * g.patchSize) }
-                            a = UnsafePointer(columns)
-                        } else {
-                            a = input.baseAddress! + first * g.inputSize
-                        }
+                        let a = g.patches(input.baseAddress!, first: first, count: count, columns: columns)
                         gemm(.none, .none, m: count * g.positions, n: g.outputChannels, k: g.patchSize, a: a, b: w.baseAddress!,
                              c: out.baseAddress! + first * outputSize)
                         first += count
@@ -161,13 +163,7 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
                             let dyGroup = gradient.baseAddress! + first * outputSize
                             if kernel.requiresGradient {
                                 // dW[K×C_out] += colᵀ[K×m]·dY[m×C_out]
-                                let a: UnsafePointer<Float>
-                                if let columns {
-                                    for s in 0..<count { g.im2col(input.baseAddress! + (first + s) * g.inputSize, columns + s * g.positions * g.patchSize) }
-                                    a = UnsafePointer(columns)
-                                } else {
-                                    a = input.baseAddress! + first * g.inputSize
-                                }
+                                let a = g.patches(input.baseAddress!, first: first, count: count, columns: columns)
                                 gemm(.transposed, .none, m: g.patchSize, n: g.outputChannels, k: m, a: a, b: dyGroup, beta: 1,
                                      c: partial.baseAddress! + chunk * weightSize)
                             }

@@ -22,20 +22,29 @@ public enum Embedding {
         return embeddings
     }
 
-    /// The interpolated EER of speaker-model trials (mean of the enrolment embeddings, cosine scores).
-    public static func equalErrorRate(model: ModelGraph, data: TrainingData, trials: TrialList) throws -> Double {
-        let vectors = embed(model: model, data: data)
-        let byId = Dictionary(uniqueKeysWithValues: zip(data.ids, vectors))
+    /// Cosine scores of speaker-model trials: each enrolment's model is the mean of its
+    /// embeddings (reference §5), each test utterance is scored against its claimed model.
+    public static func score(_ trials: TrialList, embeddings: [String: [Float]]) throws -> ScoredTrials {
         var models: [String: [Float]] = [:]
-        for (enrolment, ids) in trials.enrolments { models[enrolment] = Scoring.mean(ids.compactMap { byId[$0] }) }
+        for (enrolment, ids) in trials.enrolments {
+            let vectors = ids.compactMap { embeddings[$0] }
+            guard !vectors.isEmpty else { throw TrainingError("enrolment '\(enrolment)' has no embedded utterance") }
+            models[enrolment] = Scoring.mean(vectors)
+        }
         var scores: [Double] = [], labels: [Bool] = []
         for trial in trials.trials {
-            guard let enrolled = models[trial.enrolment], let test = byId[trial.test] else {
-                throw TrainingError("trial \(trial.enrolment) vs \(trial.test) names an utterance outside the evaluation set")
+            guard let enrolled = models[trial.enrolment], let test = embeddings[trial.test] else {
+                throw TrainingError("trial \(trial.enrolment) vs \(trial.test) names an utterance that was not embedded")
             }
             scores.append(Double(Scoring.cosine(enrolled, test)))
             labels.append(trial.isTarget)
         }
-        return EqualErrorRate(OperatingPoints(try ScoredTrials(scores: scores, labels: labels))).rate
+        return try ScoredTrials(scores: scores, labels: labels)
+    }
+
+    /// The interpolated EER of speaker-model trials on the model's embeddings of `data`.
+    public static func equalErrorRate(model: ModelGraph, data: TrainingData, trials: TrialList) throws -> Double {
+        let embeddings = Dictionary(uniqueKeysWithValues: zip(data.ids, embed(model: model, data: data)))
+        return EqualErrorRate(OperatingPoints(try score(trials, embeddings: embeddings))).rate
     }
 }
