@@ -14,7 +14,7 @@ build: setup
 	$(SWIFT_BUILD)
 
 run: build
-	$(BINARY) doctor
+	$(BINARY) run Experiments/quickstart.yaml
 
 doctor: build
 	$(BINARY) doctor

@@ -58,7 +58,7 @@ let package = Package(
 
         // Layer 6: the command-line tool.
         .executableTarget(name: "speakerlab", dependencies: [
-            "Stages", "Reports", "Audio", "Datasets", "Models",
+            "Stages", "Reports", "Audio", "Datasets", "Models", "Pipeline", "Spec",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

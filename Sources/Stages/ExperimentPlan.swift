@@ -1,0 +1,78 @@
+import Audio
+import Datasets
+import Foundation
+import Metrics
+import Models
+import NN
+import Pipeline
+import Randomness
+import Reports
+import Spec
+import Tensor
+import Training
+
+/// Turns a validated experiment spec into the stage graph prepare → features → pretrain →
+/// finetune → evaluate → report (stages absent from the spec are absent from the graph).
+/// Each stage's parameters are exactly the spec sections that can change its result.
+public struct ExperimentPlan {
+    /// The validated spec.
+    public let spec: CanonicalValue
+    /// The model graph file the spec names, resolved.
+    public let modelFile: String
+    /// The stage graph.
+    public let graph: StageGraph
+    /// The experiment's name.
+    public var name: String { spec["name"]?.string ?? "experiment" }
+
+    /// Loads a spec file with overrides and plans it.
+    public init(specPath: String, overrides: [String] = []) throws {
+        let spec = try SpecDocument(path: specPath, schema: ExperimentSchema.schema, overrides: overrides).value
+        let graphName = spec["model"]?["graph"]?.string ?? "deepspeaker.yaml"
+        modelFile = try Self.resolveModel(graphName, specPath: specPath)
+        self.spec = spec
+        graph = try StageGraph(Self.stages(spec: spec, modelFile: modelFile))
+    }
+
+    /// Finds a model file: as given, or in `Experiments/models/` above the spec.
+    static func resolveModel(_ name: String, specPath: String) throws -> String {
+        if FileManager.default.fileExists(atPath: name) { return name }
+        var folder = URL(fileURLWithPath: specPath).standardizedFileURL.deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent("models").appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            let nested = folder.appendingPathComponent("Experiments/models").appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: nested.path) { return nested.path }
+            folder = folder.deletingLastPathComponent()
+        }
+        throw Diagnostic(file: specPath, message: "model.graph names '\(name)', which is neither a path nor a file in Experiments/models/")
+    }
+
+    static func stages(spec: CanonicalValue, modelFile: String) throws -> [Stage] {
+        let seed = CanonicalValue.integer(spec["seed"]?.int ?? 1)
+        let modelText = (try? String(contentsOfFile: modelFile, encoding: .utf8)) ?? ""
+        let model: CanonicalValue = .object(["section": spec["model"] ?? .null, "graph_text": .string(modelText)])
+        var stages = [
+            Stage(id: "prepare", kind: "prepare", parameters: .object(["dataset": spec["dataset"] ?? .null, "seed": seed])) { try ExperimentStages.prepare(spec, $0) },
+            Stage(id: "features", kind: "features", parameters: .object(["features": spec["features"] ?? .null]), inputs: ["prepare"]) { try ExperimentStages.features(spec, $0) },
+        ]
+        var last = "features"
+        if spec["pretrain"] != nil {
+            stages.append(Stage(id: "pretrain", kind: "pretrain", parameters: .object(["pretrain": spec["pretrain"]!, "model": model, "seed": seed,
+                                                                                      "validation": spec["dataset"]?["validation_fraction"] ?? .null]),
+                                inputs: [last]) { try ExperimentStages.pretrain(spec, modelFile: modelFile, $0) })
+            last = "pretrain"
+        }
+        if spec["finetune"] != nil {
+            stages.append(Stage(id: "finetune", kind: "finetune", parameters: .object(["finetune": spec["finetune"]!, "model": model, "seed": seed,
+                                                                                      "evaluate": spec["evaluate"] ?? .null]),
+                                inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.finetune(spec, modelFile: modelFile, $0) })
+            last = "finetune"
+        }
+        stages.append(Stage(id: "evaluate", kind: "evaluate", parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed]),
+                            inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.evaluate(spec, modelFile: modelFile, $0) })
+        stages.append(Stage(id: "report", kind: "report", inputs: ["evaluate"] + (spec["pretrain"] != nil ? ["pretrain"] : []) + (spec["finetune"] != nil ? ["finetune"] : [])) {
+            try ExperimentStages.report(spec, $0)
+        })
+        return stages
+    }
+}

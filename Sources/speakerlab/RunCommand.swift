@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Spec
+import Stages
+
+/// Options every experiment command shares.
+struct ExperimentOptions: ParsableArguments {
+    @Argument(help: "An experiment spec, e.g. Experiments/quickstart.yaml.")
+    var spec: String
+
+    @Option(name: .customLong("set"), help: "Override a spec key: --set finetune.optimizer.lr=0.001 (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "The results folder (the cache is its .cache/).")
+    var results: String = "Results"
+}
+
+/// `speakerlab run SPEC`.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run an experiment: cached stages are skipped, results go to Results/<name>/.")
+
+    @OptionGroup var experiment: ExperimentOptions
+
+    @Option(help: "Stages to run at once.")
+    var jobs: Int = 1
+
+    @Flag(help: "After a failure, still run the stages that do not depend on it.")
+    var keepGoing = false
+
+    @Option(help: "Recompute this stage and those after it, even if cached (repeatable).")
+    var force: [String] = []
+
+    func run() throws {
+        do {
+            let summary = try ExperimentRun.run(specPath: experiment.spec, overrides: experiment.overrides,
+                                                locations: .init(results: URL(fileURLWithPath: experiment.results)), jobs: jobs,
+                                                keepGoing: keepGoing, force: Set(force))
+            print(summary.text, terminator: "")
+            if !summary.succeeded { throw ExitCode(1) }
+            print("\n" + (try ExperimentRun.resultsText(specPath: experiment.spec, overrides: experiment.overrides,
+                                                        locations: .init(results: URL(fileURLWithPath: experiment.results)))), terminator: "")
+        } catch let error as Diagnostic {
+            printError("\(error)")
+            throw ExitCode(2)
+        } catch let error as PipelineError {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// `speakerlab plan SPEC`.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show the experiment's stages and which are cached.")
+
+    @OptionGroup var experiment: ExperimentOptions
+
+    func run() throws {
+        do {
+            print(try ExperimentRun.planText(specPath: experiment.spec, overrides: experiment.overrides,
+                                             locations: .init(results: URL(fileURLWithPath: experiment.results))), terminator: "")
+        } catch let error as Diagnostic {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+import Pipeline
+@testable import Stages
+
+/// `Experiments/quickstart.yaml` end to end at tiny sizes: a run, the same run again (zero
+/// stages), then a fine-tuning learning-rate change (fine-tuning and what follows only).
+@Suite struct ExperimentRunTests {
+    static let tiny = ["dataset.speakers=8", "dataset.utterances=6", "dataset.test_fraction=0.5", "features.seconds=0.6",
+                       "pretrain.epochs=2", "finetune.steps=4", "finetune.evaluate_every=2", "finetune.triplets=4"]
+
+    @Test func quickStartRunsThenCachesThenRerunsOnlyWhatALearningRateChangeTouches() throws {
+        let results = TemporaryDirectory()
+        let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        let locations = ExperimentRun.Locations(results: results.url)
+        let first = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 2, keepGoing: false, force: [])
+        #expect(first.succeeded, "\(first.text)")
+        #expect(first.outcomes.values.allSatisfy { $0 == .ran } && first.outcomes.count == 6)
+        for file in ["metrics.csv", "history.csv", "report.md", "spec.json", "environment.json", "plots/roc.svg", "plots/det.svg"] {
+            #expect(FileManager.default.fileExists(atPath: results.path("quickstart/\(file)")), "missing \(file)")
+        }
+        let metrics = try String(contentsOfFile: results.path("quickstart/metrics.csv"), encoding: .utf8)
+        #expect(metrics.hasPrefix("eer,auc,min_dcf_p0.01,eer_seed,si_top1,si_top5\n"))
+
+        let second = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 2, keepGoing: false, force: [])
+        #expect(second.outcomes.values.allSatisfy { $0 == .cached })
+
+        let third = try ExperimentRun.run(specPath: spec, overrides: Self.tiny + ["finetune.optimizer.lr=0.0005"], locations: locations, jobs: 2, keepGoing: false, force: [])
+        #expect(["prepare", "features", "pretrain"].allSatisfy { third.outcomes[$0] == .cached })
+        #expect(["finetune", "evaluate", "report"].allSatisfy { third.outcomes[$0] == .ran })
+
+        let forced = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 1, keepGoing: false, force: ["evaluate"])
+        #expect(forced.outcomes["evaluate"] == .ran && forced.outcomes["report"] == .ran && forced.outcomes["pretrain"] == .cached)
+    }
+
+    @Test func aBadSpecFailsBeforeAnyStageRuns() throws {
+        let results = TemporaryDirectory()
+        let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        #expect {
+            try ExperimentRun.run(specPath: spec, overrides: ["model.graph=resnet35.yaml"], locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
+        } throws: { "\($0)".contains("model.graph names 'resnet35.yaml'") }
+        #expect {
+            try ExperimentRun.run(specPath: spec, overrides: ["finetune.optimizer.momentun=0.9"], locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
+        } throws: { "\($0)".contains("'finetune.optimizer.momentun' is not a spec key") }
+        // Nothing ran: no cache entry and no results folder.
+        #expect(!FileManager.default.fileExists(atPath: results.path("quickstart")))
+    }
+}
