@@ -42,6 +42,9 @@ public enum AudioFile {
             throw AudioError(path: path, reason: "not a readable audio file (libsndfile: \(message))")
         }
         defer { sf_close(handle) }
+        if let declared = truncation(handle) {
+            throw AudioError(path: path, reason: "truncated: the header declares \(declared) data bytes but the file ends before them (libsndfile: 'data : \(declared) (should be …)'); re-copy or re-export the file")
+        }
         let channels = Int(info.channels)
         let frames = Int(info.frames)
         guard channels > 0, info.samplerate > 0 else {
@@ -94,6 +97,20 @@ public enum AudioFile {
             try? FileManager.default.removeItem(atPath: temporary)
             throw AudioError(path: path, reason: "cannot move the written file into place: \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// libsndfile reads a WAV whose data chunk runs past the end of the file without an error,
+    /// shortening it silently; its log records `data : <declared> (should be <available>)`.
+    /// Returns the declared size when that line is there.
+    static func truncation(_ handle: OpaquePointer) -> Int? {
+        var log = [CChar](repeating: 0, count: 8192)
+        sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
+        let text = String(cString: log)
+        for line in text.split(separator: "\n") where line.hasPrefix("data") && line.contains("(should be") {
+            let digits = line.split(separator: ":").dropFirst().first?.split(separator: " ").first.flatMap { Int($0) }
+            return digits ?? -1
+        }
+        return nil
     }
 
     /// Averages interleaved channels into one.

@@ -48,6 +48,15 @@ import TestSupport
         }
     }
 
+    @Test func aTruncatedWAVIsAnErrorNotAShorterRecording() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.path("cut.wav")
+        try AudioFile.write(Self.tone(count: 8000), to: path, format: .wav16)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count - 1000).write(to: URL(fileURLWithPath: path))
+        #expect { try AudioFile.read(path) } throws: { "\($0)".contains("cut.wav: error: truncated") }
+    }
+
     @Test func channelsAreAveragedToMono() {
         #expect(AudioFile.mixToMono([1, 0, 0.5, 0.5, -1, 1], channels: 2) == [0.5, 0.5, 0])
     }
