@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `kill -9` of a real `speakerlab run` in the middle of pretraining, then the same command:
+/// it completes, reuses the finished stages, resumes pretraining from its last saved state,
+/// and ends with the metrics of an uninterrupted run.
+@Suite struct KillAndResumeTests {
+    static let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/release/speakerlab").path
+    static let overrides = ExperimentRunTests.tiny.filter { !$0.hasPrefix("pretrain.epochs") } + ["pretrain.epochs=12"]
+
+    static func run(results: String, wait: Bool = true) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path, "--results", results]
+            + overrides.flatMap { ["--set", $0] }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        if wait { process.waitUntilExit() }
+        return process
+    }
+
+    @Test func killedMidPretrainingThenRerunEndsWithTheUninterruptedMetrics() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("build the tool first: \(Self.binary) is missing (make test builds it)")
+            return
+        }
+        let reference = TemporaryDirectory(), killed = TemporaryDirectory()
+        let uninterrupted = try Self.run(results: reference.url.path)
+        #expect(uninterrupted.terminationStatus == 0)
+
+        // Start, wait until pretraining has saved a resume state, then kill -9.
+        let victim = try Self.run(results: killed.url.path, wait: false)
+        let partial = killed.url.appendingPathComponent(".cache/partial")
+        var sawState = false
+        for _ in 0..<600 where victim.isRunning {
+            let states = (try? FileManager.default.contentsOfDirectory(atPath: partial.path))?.filter {
+                FileManager.default.fileExists(atPath: partial.appendingPathComponent($0).appendingPathComponent("state.safetensors").path)
+            } ?? []
+            if !states.isEmpty { sawState = true; break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(sawState, "the run ended before pretraining saved a state; nothing was interrupted")
+        #expect(!FileManager.default.fileExists(atPath: killed.path("quickstart/metrics.csv")))
+
+        let rerun = try Self.run(results: killed.url.path)
+        #expect(rerun.terminationStatus == 0)
+        let expected = try String(contentsOfFile: reference.path("quickstart/metrics.csv"), encoding: .utf8)
+        let actual = try String(contentsOfFile: killed.path("quickstart/metrics.csv"), encoding: .utf8)
+        #expect(actual == expected)
+    }
+}
