@@ -39,6 +39,14 @@ public struct StageContext: Sendable {
     public let output: URL
     /// Persists across attempts until the stage succeeds; cleared then.
     public let partial: URL
+
+    /// Creates a context (the runner does; a wrapping stage may hand its inputs on renamed).
+    public init(key: CacheKey, inputs: [String: URL], output: URL, partial: URL) {
+        self.key = key
+        self.inputs = inputs
+        self.output = output
+        self.partial = partial
+    }
 }
 
 /// A stage graph that cannot be run as given.

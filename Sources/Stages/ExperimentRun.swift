@@ -50,8 +50,8 @@ public enum ExperimentRun {
     }
 
     /// Copies the report stage's files, the resolved spec and the environment into `Results/<name>/`.
-    static func publish(_ plan: ExperimentPlan, store: ArtifactStore, locations: Locations) throws {
-        let destination = locations.results.appendingPathComponent(plan.name)
+    static func publish(_ plan: ExperimentPlan, store: ArtifactStore, locations: Locations, folderName: String? = nil) throws {
+        let destination = locations.results.appendingPathComponent(folderName ?? plan.name)
         let report = store.entry(plan.graph.keys["report"]!)
         if let walker = FileManager.default.enumerator(at: report, includingPropertiesForKeys: [.isRegularFileKey]) {
             for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true && file.lastPathComponent != "manifest.json" {

@@ -31,8 +31,19 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Recompute this stage and those after it, even if cached (repeatable).")
     var force: [String] = []
 
+    @Option(help: "Sweep keys that advance together: --zip a.b=1,2 --zip c.d=3,4 (repeatable).")
+    var zip: [String] = []
+
     func run() throws {
         do {
+            let sweep = try Sweep(overrides: experiment.overrides, zip: zip)
+            if sweep.isSweep {
+                let summary = try sweep.run(specPath: experiment.spec, locations: .init(results: URL(fileURLWithPath: experiment.results)),
+                                            jobs: jobs, keepGoing: keepGoing)
+                print(summary.text, terminator: "")
+                if !summary.succeeded { throw ExitCode(1) }
+                return
+            }
             let summary = try ExperimentRun.run(specPath: experiment.spec, overrides: experiment.overrides,
                                                 locations: .init(results: URL(fileURLWithPath: experiment.results)), jobs: jobs,
                                                 keepGoing: keepGoing, force: Set(force))

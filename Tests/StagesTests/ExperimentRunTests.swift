@@ -47,3 +47,27 @@ import Pipeline
         #expect(!FileManager.default.fileExists(atPath: results.path("quickstart")))
     }
 }
+
+extension ExperimentRunTests {
+    @Test func sweepPointsShareTheirCommonStagesAndGetASummary() throws {
+        let grid = try Sweep(overrides: ["finetune.optimizer.lr=0.001,0.0001", "seed=1", "finetune.margin=0.1,0.2"])
+        #expect(grid.points.map(\.name) == ["lr=0.001,margin=0.1", "lr=0.001,margin=0.2", "lr=0.0001,margin=0.1", "lr=0.0001,margin=0.2"])
+        #expect(grid.fixed == ["seed=1"])
+        let zipped = try Sweep(overrides: [], zip: ["finetune.optimizer.kind=adam,sgd", "finetune.optimizer.lr=0.001,0.0001"])
+        #expect(zipped.points.map(\.name) == ["kind=adam,lr=0.001", "kind=sgd,lr=0.0001"])
+
+        let results = TemporaryDirectory()
+        let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        let sweep = try Sweep(overrides: Self.tiny + ["finetune.optimizer.lr=0.001,0.0005"])
+        let summary = try sweep.run(specPath: spec, locations: .init(results: results.url), jobs: 2, keepGoing: false)
+        #expect(summary.succeeded, "\(summary.text)")
+        // prepare, features and pretrain are shared: 3 + 2 × (finetune, evaluate, report) = 9 stages.
+        #expect(summary.outcomes.count == 9)
+        let table = try String(contentsOfFile: results.path("quickstart/summary.csv"), encoding: .utf8)
+        #expect(table.hasPrefix("point,finetune.optimizer.lr,eer,"))
+        #expect(table.split(separator: "\n").count == 3)
+        #expect(FileManager.default.fileExists(atPath: results.path("quickstart/lr=0.0005/report.md")))
+        let again = try sweep.run(specPath: spec, locations: .init(results: results.url), jobs: 2, keepGoing: false)
+        #expect(again.outcomes.values.allSatisfy { $0 == .cached })
+    }
+}

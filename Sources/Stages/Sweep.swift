@@ -1,0 +1,107 @@
+import Foundation
+import Pipeline
+import Reports
+import Spec
+
+/// A sweep: one experiment run at several points of its parameter space. `--set key=a,b,c`
+/// makes a grid axis (every combination of the axes is a point); `--zip key=a,b` lists advance
+/// together as one axis. Points are named from their changed values (`lr=0.001,margin=0.2`).
+public struct Sweep: Sendable {
+    /// One point: its name (from the changed values) and its overrides.
+    public struct Point: Sendable, Equatable {
+        public let name: String
+        public let overrides: [String]
+        public let values: [(key: String, value: String)]
+
+        public static func == (lhs: Point, rhs: Point) -> Bool { lhs.name == rhs.name && lhs.overrides == rhs.overrides }
+    }
+
+    /// The fixed overrides (single values).
+    public let fixed: [String]
+    /// The points, in grid order.
+    public let points: [Point]
+
+    /// Splits overrides into fixed ones and sweep axes: `key=a,b` is a grid axis; `zip` axes
+    /// (same length) advance together as one axis.
+    public init(overrides: [String], zip: [String] = []) throws {
+        var fixed: [String] = []
+        var axes: [[(key: String, value: String)]] = []
+        for override in overrides {
+            guard let equals = override.firstIndex(of: "=") else { throw PipelineError("--set '\(override)' must look like key=value") }
+            let key = String(override[..<equals]), values = override[override.index(after: equals)...].split(separator: ",").map(String.init)
+            if values.count > 1 { axes.append(values.map { (key, $0) }) } else { fixed.append(override) }
+        }
+        if !zip.isEmpty {
+            let lists = try zip.map { entry -> (String, [String]) in
+                guard let equals = entry.firstIndex(of: "=") else { throw PipelineError("--zip '\(entry)' must look like key=a,b") }
+                return (String(entry[..<equals]), entry[entry.index(after: equals)...].split(separator: ",").map(String.init))
+            }
+            let length = lists[0].1.count
+            guard lists.allSatisfy({ $0.1.count == length }) else {
+                throw PipelineError("--zip lists must have the same length; got \(lists.map { "\($0.0): \($0.1.count)" }.joined(separator: ", "))")
+            }
+            // One axis whose i-th value sets every zipped key to its i-th value (joined with ';').
+            axes.append((0..<length).map { index in ("", lists.map { "\($0.0)=\($0.1[index])" }.joined(separator: ";")) })
+        }
+        var combinations: [[(key: String, value: String)]] = [[]]
+        for axis in axes { combinations = combinations.flatMap { prefix in axis.map { prefix + [$0] } } }
+        points = combinations.map { values in
+            let overrides = values.flatMap { $0.key.isEmpty ? $0.value.split(separator: ";").map(String.init) : ["\($0.key)=\($0.value)"] }
+            let name = overrides.map { override -> String in
+                let equals = override.firstIndex(of: "=")!
+                return override[..<equals].split(separator: ".").last! + "=" + override[override.index(after: equals)...]
+            }.joined(separator: ",")
+            let pairs = overrides.map { override -> (key: String, value: String) in
+                let equals = override.firstIndex(of: "=")!
+                return (String(override[..<equals]), String(override[override.index(after: equals)...]))
+            }
+            return Point(name: name.isEmpty ? "base" : name, overrides: overrides, values: pairs)
+        }
+        self.fixed = fixed
+    }
+
+    /// Whether there is more than one point.
+    public var isSweep: Bool { points.count > 1 }
+
+    /// Runs every point in one stage graph (stages shared by several points run once), publishes
+    /// each point to `Results/<name>/<point>/` and writes `Results/<name>/summary.csv`.
+    public func run(specPath: String, locations: ExperimentRun.Locations, jobs: Int, keepGoing: Bool) throws -> StageRunner.Summary {
+        let plans = try points.map { point in (point, try ExperimentPlan(specPath: specPath, overrides: fixed + point.overrides)) }
+        // A stage several points share (same key) is listed once, under its first point's name.
+        var firstName: [CacheKey: String] = [:]
+        for (point, plan) in plans {
+            for stage in plan.graph.stages where firstName[plan.graph.keys[stage.id]!] == nil {
+                firstName[plan.graph.keys[stage.id]!] = "\(point.name)/\(stage.id)"
+            }
+        }
+        let names = firstName
+        var stages: [Stage] = []
+        var listed: Set<CacheKey> = []
+        for (_, plan) in plans {
+            for stage in plan.graph.stages where listed.insert(plan.graph.keys[stage.id]!).inserted {
+                let inputNames = Dictionary(uniqueKeysWithValues: stage.inputs.map { ($0, names[plan.graph.keys[$0]!]!) })
+                stages.append(Stage(id: names[plan.graph.keys[stage.id]!]!, kind: stage.kind, codeVersion: stage.codeVersion,
+                                    parameters: stage.parameters, inputs: stage.inputs.map { inputNames[$0]! }) { context in
+                    // The point's own stage names for its inputs.
+                    let inputs = inputNames.mapValues { context.inputs[$0]! }
+                    try stage.body(StageContext(key: context.key, inputs: inputs, output: context.output, partial: context.partial))
+                })
+            }
+        }
+        let graph = try StageGraph(stages)
+        let store = try ArtifactStore(root: locations.cache)
+        let summary = StageRunner(store: store, jobs: jobs, keepGoing: keepGoing).run(graph)
+        var table: Table?
+        for (point, plan) in plans where store.isComplete(plan.graph.keys["report"]!) {
+            let folder = ExperimentRun.Locations(results: locations.results.appendingPathComponent(plan.name))
+            try ExperimentRun.publish(plan, store: store, locations: .init(results: folder.results), folderName: point.name)
+            let metrics = try CSV.parse(try String(contentsOf: folder.results.appendingPathComponent(point.name).appendingPathComponent("metrics.csv"), encoding: .utf8))
+            if table == nil { table = Table(header: ["point"] + point.values.map(\.key) + metrics.header) }
+            table?.append([point.name] + point.values.map(\.value) + (metrics.rows.first ?? []))
+        }
+        if let table, let name = plans.first?.1.name {
+            try AtomicFile.write(table.csv, to: locations.results.appendingPathComponent(name).appendingPathComponent("summary.csv").path)
+        }
+        return summary
+    }
+}
