@@ -38,6 +38,55 @@ public enum ExperimentRun {
         return "report: \(folder.appendingPathComponent("report.md").path)\n\n" + metrics.aligned
     }
 
+    /// `speakerlab status`: every experiment in the results folder with its metrics, and how many
+    /// of its stages are still in the cache.
+    public static func statusText(locations: Locations) throws -> String {
+        let store = try ArtifactStore(root: locations.cache)
+        var table = Table(header: ["experiment", "stages cached", "metrics"])
+        for folder in experimentFolders(locations) {
+            let relative = String(folder.path.dropFirst(locations.results.path.count + 1))
+            let keys = referencedKeys(folder)
+            let cached = keys.filter { store.isComplete($0) }.count
+            let metrics = (try? String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8))
+                .flatMap { try? CSV.parse($0) }
+                .map { table in zip(table.header, table.rows.first ?? []).map { "\($0)=\($1)" }.joined(separator: " ") } ?? "-"
+            table.append([relative, "\(cached)/\(keys.count)", metrics])
+        }
+        return table.rows.isEmpty ? "no experiments in \(locations.results.path)\n" : table.aligned
+    }
+
+    /// `speakerlab gc`: cache entries no experiment in the results folder refers to; removed only with `apply`.
+    public static func garbageCollect(locations: Locations, apply: Bool) throws -> String {
+        let store = try ArtifactStore(root: locations.cache)
+        let referenced = Set(experimentFolders(locations).flatMap(referencedKeys))
+        var unreferenced: [URL] = []
+        for prefix in (try? FileManager.default.contentsOfDirectory(atPath: store.root.path)) ?? [] where prefix.count == 2 {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: store.root.appendingPathComponent(prefix).path)) ?? [] {
+                guard let key = CacheKey(hex: entry), !referenced.contains(key) else { continue }
+                unreferenced.append(store.entry(key))
+            }
+        }
+        var lines = unreferenced.map { (apply ? "removed " : "would remove ") + $0.path }
+        if apply { for entry in unreferenced { try FileManager.default.removeItem(at: entry) } }
+        lines.append("\(unreferenced.count) unreferenced cache entr\(unreferenced.count == 1 ? "y" : "ies")\(apply || unreferenced.isEmpty ? "" : "; run again with --apply to remove them")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Folders under the results folder that hold a published experiment (a `keys.json`).
+    static func experimentFolders(_ locations: Locations) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: locations.results, includingPropertiesForKeys: nil,
+                                                          options: [.skipsHiddenFiles]) else { return [] }
+        var folders: [URL] = []
+        for case let file as URL in walker where file.lastPathComponent == "keys.json" { folders.append(file.deletingLastPathComponent()) }
+        return folders.sorted { $0.path < $1.path }
+    }
+
+    static func referencedKeys(_ folder: URL) -> [CacheKey] {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("keys.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] else { return [] }
+        return object.values.compactMap(CacheKey.init(hex:))
+    }
+
     /// One line per stage: cached or to run, with its key.
     public static func planText(specPath: String, overrides: [String], locations: Locations) throws -> String {
         let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
@@ -60,6 +109,9 @@ public enum ExperimentRun {
             }
         }
         try AtomicFile.write(plan.spec.canonicalText + "\n", to: destination.appendingPathComponent("spec.json").path)
+        // The cache entries this result was made from: what `speakerlab gc` keeps.
+        let keys = CanonicalValue.object(plan.graph.keys.mapValues { .string($0.hex) })
+        try AtomicFile.write(keys.canonicalText + "\n", to: destination.appendingPathComponent("keys.json").path)
         let environment = EnvironmentRecord(threads: Parallel.threads)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -71,3 +71,22 @@ extension ExperimentRunTests {
         #expect(again.outcomes.values.allSatisfy { $0 == .cached })
     }
 }
+
+extension ExperimentRunTests {
+    @Test func statusListsExperimentsAndGcRemovesOnlyUnreferencedEntries() throws {
+        let results = TemporaryDirectory()
+        let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        let locations = ExperimentRun.Locations(results: results.url)
+        _ = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 2, keepGoing: false, force: [])
+        // A second run with another rate republishes quickstart: the first run's finetune, evaluate, report become unreferenced.
+        _ = try ExperimentRun.run(specPath: spec, overrides: Self.tiny + ["finetune.optimizer.lr=0.0005"], locations: locations, jobs: 2, keepGoing: false, force: [])
+        let status = try ExperimentRun.statusText(locations: locations)
+        #expect(status.contains("quickstart  6/6"), "\(status)")
+        let dryRun = try ExperimentRun.garbageCollect(locations: locations, apply: false)
+        #expect(dryRun.hasSuffix("3 unreferenced cache entries; run again with --apply to remove them\n"), "\(dryRun)")
+        #expect(try ExperimentRun.garbageCollect(locations: locations, apply: true).hasSuffix("3 unreferenced cache entries\n"))
+        #expect(try ExperimentRun.garbageCollect(locations: locations, apply: false).hasSuffix("0 unreferenced cache entries\n"))
+        let again = try ExperimentRun.run(specPath: spec, overrides: Self.tiny + ["finetune.optimizer.lr=0.0005"], locations: locations, jobs: 2, keepGoing: false, force: [])
+        #expect(again.outcomes.values.allSatisfy { $0 == .cached })
+    }
+}
