@@ -53,3 +53,32 @@ import TestSupport
         #expect(actual == expected)
     }
 }
+
+extension KillAndResumeTests {
+    @Test func twoRunsOfTheSameSpecStartedTogetherBothSucceedAndComputeEachStageOnce() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("build the tool first: \(Self.binary) is missing (make test builds it)")
+            return
+        }
+        let results = TemporaryDirectory()
+        let outputs = [Pipe(), Pipe()]
+        let processes = outputs.map { pipe -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["run", Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path, "--results", results.url.path, "--jobs", "2"]
+                + ExperimentRunTests.tiny.flatMap { ["--set", $0] }
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        let texts = outputs.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "\(texts)")
+        for stage in ["prepare", "features", "pretrain", "finetune", "evaluate", "report"] {
+            let ran = texts.filter { $0.contains("ran      \(stage)\n") }.count
+            let cached = texts.filter { $0.contains("cached   \(stage)\n") }.count
+            #expect(ran == 1 && cached == 1, "\(stage): ran in \(ran) run(s), cached in \(cached)")
+        }
+    }
+}
