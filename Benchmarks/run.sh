@@ -36,6 +36,16 @@ ours=$($bench metrics 10000000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
 peer=$(python3 Benchmarks/peers/metrics_peer.py 10000000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
 report "metrics-10M-seconds" "$ours" scikit-learn "$peer"
 
+echo "== speakerlab plan on a 100-point sweep (seconds; the target is under 1)"
+swift build -c release --product speakerlab >/dev/null
+lrs=$(python3 -c "print(','.join(str(10 ** -(2 + i / 3)) for i in range(10)))")
+margins=$(python3 -c "print(','.join(str(0.05 * (i + 1)) for i in range(10)))")
+start=$(date +%s.%N)
+.build/release/speakerlab plan Experiments/quickstart.yaml --results "$work/results" --set "finetune.optimizer.lr=$lrs" --set "finetune.margin=$margins" > "$work/plan.txt"
+seconds=$(python3 -c "print(f'{$(date +%s.%N) - $start:.3f}')")
+points=$(grep -c '^\[' "$work/plan.txt")
+echo "BENCH plan-$points-point-sweep speakerlab=$seconds target=1.0 ratio=$(python3 -c "print(f'{$seconds / 1.0:.2f}')")"
+
 echo "== engine: one softmax training step (forward, backward, SGD) and one inference pass, 299×40×1, batch 32, $cores threads"
 if ! python3 -c "import torch" 2>/dev/null; then
     wheel=$(find / -name 'torch-*cpu*.whl' 2>/dev/null | head -1)

@@ -67,10 +67,17 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var experiment: ExperimentOptions
 
+    @Option(help: "Sweep keys that advance together (as for run).")
+    var zip: [String] = []
+
     func run() throws {
         do {
-            print(try ExperimentRun.planText(specPath: experiment.spec, overrides: experiment.overrides,
-                                             locations: .init(results: URL(fileURLWithPath: experiment.results))), terminator: "")
+            let sweep = try Sweep(overrides: experiment.overrides, zip: zip)
+            for point in sweep.points {
+                if sweep.isSweep { print("[\(point.name)]") }
+                print(try ExperimentRun.planText(specPath: experiment.spec, overrides: sweep.fixed + point.overrides,
+                                                 locations: .init(results: URL(fileURLWithPath: experiment.results))), terminator: "")
+            }
         } catch let error as Diagnostic {
             printError("\(error)")
             throw ExitCode(2)
