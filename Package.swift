@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Models", "NN", "Pipeline", "Randomness", "Spec", "Tensor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -8,12 +8,59 @@ import Yams
 public struct SpecDocument {
     /// The validated value, defaults included.
     public let value: CanonicalValue
+    /// The dotted keys the files or `--set` gave explicitly (not filled from defaults), with
+    /// where each was given, for rules such as "momentum does not apply to Adam".
+    public let explicit: [String: Diagnostic]
+    /// The spec's `sweep:` block as overrides: `grid` lists become `key=a,b` (a grid axis each),
+    /// `zip` lists become `key=a,b` to advance together.
+    public let sweepGrid: [String]
+    public let sweepZip: [String]
 
     /// Loads `path`, resolves `extends`, applies overrides, validates against `schema`.
     public init(path: String, schema: SpecSchema, overrides: [String] = []) throws {
         var merged = try Self.loadWithExtends(path: path, seen: [])
+        (sweepGrid, sweepZip) = try Self.extractSweep(&merged)
         for override in overrides { try Self.apply(override, to: &merged, schema: schema) }
         value = try Self.validate(merged, schema: schema, path: [])
+        var explicit: [String: Diagnostic] = [:]
+        Self.collectExplicit(merged, path: [], into: &explicit)
+        self.explicit = explicit
+    }
+
+    /// Removes `sweep:` from the tree and returns its axes as override strings.
+    static func extractSweep(_ tree: inout Tree) throws -> (grid: [String], zip: [String]) {
+        guard case let .mapping(pairs) = tree, let sweep = pairs.first(where: { $0.key == "sweep" }) else { return ([], []) }
+        tree = .mapping(pairs.filter { $0.key != "sweep" })
+        var grid: [String] = [], zip: [String] = []
+        guard case let .mapping(kinds) = sweep.value else { throw sweep.keyNode?.error("sweep holds grid: and/or zip:, each a mapping of keys to lists") ?? Diagnostic(file: "spec", message: "bad sweep") }
+        for kind in kinds {
+            guard kind.key == "grid" || kind.key == "zip", case let .mapping(axes) = kind.value else {
+                throw kind.keyNode?.error("sweep holds grid: and/or zip:, each a mapping of keys to lists") ?? Diagnostic(file: "spec", message: "bad sweep")
+            }
+            for axis in axes {
+                guard case let .leaf(located) = axis.value, let items = located.node.sequence, !items.isEmpty else {
+                    throw axis.keyNode?.error("sweep.\(kind.key).\(axis.key) must be a list of values") ?? Diagnostic(file: "spec", message: "bad sweep")
+                }
+                let entry = axis.key + "=" + items.map { $0.string ?? "" }.joined(separator: ",")
+                if kind.key == "grid" { grid.append(entry) } else { zip.append(entry) }
+            }
+        }
+        return (grid, zip)
+    }
+
+    static func collectExplicit(_ tree: Tree, path: [String], into result: inout [String: Diagnostic]) {
+        switch tree {
+        case let .mapping(pairs):
+            for pair in pairs {
+                let key = (path + [pair.key]).joined(separator: ".")
+                if let located = pair.keyNode { result[key] = located.error("") } else { result[key] = Diagnostic(file: "--set \(key)", message: "") }
+                collectExplicit(pair.value, path: path + [pair.key], into: &result)
+            }
+        case let .override(_, key):
+            result[key] = Diagnostic(file: "--set \(key)", message: "")
+        case .leaf:
+            break
+        }
     }
 
     /// A node with the file and lines it came from, so later errors can point at it.
@@ -67,7 +114,7 @@ public struct SpecDocument {
         var tree = tree(root, file: path, lines: lines)
         if let parent = root.mapping?["extends"] {
             guard let relative = parent.string else { throw Located(node: parent, file: path, lines: lines).error("extends takes a file name") }
-            let base = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(relative).path
+            let base = relative.hasPrefix("/") ? relative : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(relative).path
             guard FileManager.default.fileExists(atPath: base) else {
                 throw Located(node: parent, file: path, lines: lines).error("extends names '\(relative)', which does not exist next to this spec")
             }

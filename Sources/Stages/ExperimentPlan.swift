@@ -26,14 +26,26 @@ public struct ExperimentPlan {
 
     /// Loads a spec file with overrides and plans it.
     public init(specPath: String, overrides: [String] = []) throws {
-        let spec = try SpecDocument(path: specPath, schema: ExperimentSchema.schema, overrides: overrides).value
+        let document = try SpecDocument(path: specPath, schema: ExperimentSchema.schema, overrides: overrides)
+        let spec = document.value
+        // Options that do not apply to the chosen optimizer are errors, located where they were given.
+        for section in ["pretrain", "finetune"] {
+            guard let kind = spec[section]?["optimizer"]?["kind"]?.string, kind != "sgd" else { continue }
+            for option in ["momentum", "nesterov"] {
+                if let place = document.explicit["\(section).optimizer.\(option)"] {
+                    throw Diagnostic(file: place.file, line: place.line, column: place.column,
+                                     message: "'\(section).optimizer.\(option)' does not apply to \(kind); it is an SGD option — remove it or use kind: sgd",
+                                     sourceLine: place.sourceLine)
+                }
+            }
+        }
         let graphName = spec["model"]?["graph"]?.string ?? "deepspeaker.yaml"
         modelFile = try Self.resolveModel(graphName, specPath: specPath)
         self.spec = spec
         graph = try StageGraph(Self.stages(spec: spec, modelFile: modelFile))
     }
 
-    /// Finds a model file: as given, or in `Experiments/models/` above the spec.
+    /// Finds a model file: as given, in `Experiments/models/` above the spec, or under the working folder.
     static func resolveModel(_ name: String, specPath: String) throws -> String {
         if FileManager.default.fileExists(atPath: name) { return name }
         var folder = URL(fileURLWithPath: specPath).standardizedFileURL.deletingLastPathComponent()
@@ -44,6 +56,8 @@ public struct ExperimentPlan {
             if FileManager.default.fileExists(atPath: nested.path) { return nested.path }
             folder = folder.deletingLastPathComponent()
         }
+        let fromWorkingFolder = FileManager.default.currentDirectoryPath + "/Experiments/models/" + name
+        if FileManager.default.fileExists(atPath: fromWorkingFolder) { return fromWorkingFolder }
         throw Diagnostic(file: specPath, message: "model.graph names '\(name)', which is neither a path nor a file in Experiments/models/")
     }
 

@@ -60,6 +60,35 @@ public struct Sweep: Sendable {
         self.fixed = fixed
     }
 
+    /// Rows that differ only in `seed`, aggregated: each metric as `mean ± std` (population std)
+    /// over the seeds, with the seed count. Nil when `seed` is not a swept key.
+    /// The table's columns are `point`, then `parameterCount` swept keys, then the metrics.
+    static func aggregateOverSeeds(_ table: Table, parameterCount: Int) -> Table? {
+        guard let seedColumn = table.header.firstIndex(of: "seed"), seedColumn <= parameterCount else { return nil }
+        let parameterColumns = (1...parameterCount).filter { $0 != seedColumn }
+        let metricColumns = Array((parameterCount + 1)..<table.header.count)
+        var groups: [[String]: [[String]]] = [:]
+        var order: [[String]] = []
+        for row in table.rows {
+            let key = parameterColumns.map { row[$0] }
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(row)
+        }
+        var result = Table(header: parameterColumns.map { table.header[$0] } + ["seeds"] + metricColumns.map { table.header[$0] })
+        for key in order {
+            let rows = groups[key]!
+            let cells = metricColumns.map { column -> String in
+                let values = rows.compactMap { Double($0[column]) }
+                guard !values.isEmpty else { return "" }
+                let mean = values.reduce(0, +) / Double(values.count)
+                let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+                return String(format: "%.6g ± %.2g", mean, deviation)
+            }
+            result.append(key + [String(rows.count)] + cells)
+        }
+        return result
+    }
+
     /// Whether there is more than one point.
     public var isSweep: Bool { points.count > 1 }
 
@@ -100,7 +129,11 @@ public struct Sweep: Sendable {
             table?.append([point.name] + point.values.map(\.value) + (metrics.rows.first ?? []))
         }
         if let table, let name = plans.first?.1.name {
-            try AtomicFile.write(table.csv, to: locations.results.appendingPathComponent(name).appendingPathComponent("summary.csv").path)
+            let folder = locations.results.appendingPathComponent(name)
+            try AtomicFile.write(table.csv, to: folder.appendingPathComponent("summary.csv").path)
+            if let seeds = Self.aggregateOverSeeds(table, parameterCount: plans.first?.0.values.count ?? 0) {
+                try AtomicFile.write(seeds.csv, to: folder.appendingPathComponent("summary_over_seeds.csv").path)
+            }
         }
         return summary
     }

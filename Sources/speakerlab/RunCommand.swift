@@ -14,6 +14,12 @@ struct ExperimentOptions: ParsableArguments {
 
     @Option(help: "The results folder (the cache is its .cache/).")
     var results: String = "Results"
+
+    /// The points to run: the spec's `sweep:` block and `--set` lists (grid), and `--zip` lists.
+    func sweep(zip: [String]) throws -> Sweep {
+        let document = try SpecDocument(path: spec, schema: ExperimentSchema.schema, overrides: overrides.filter { !$0.contains(",") })
+        return try Sweep(overrides: document.sweepGrid + overrides, zip: document.sweepZip + zip)
+    }
 }
 
 /// `speakerlab run SPEC`.
@@ -36,7 +42,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let sweep = try Sweep(overrides: experiment.overrides, zip: zip)
+            let sweep = try experiment.sweep(zip: zip)
             if sweep.isSweep {
                 let summary = try sweep.run(specPath: experiment.spec, locations: .init(results: URL(fileURLWithPath: experiment.results)),
                                             jobs: jobs, keepGoing: keepGoing)
@@ -72,7 +78,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let sweep = try Sweep(overrides: experiment.overrides, zip: zip)
+            let sweep = try experiment.sweep(zip: zip)
             for point in sweep.points {
                 if sweep.isSweep { print("[\(point.name)]") }
                 print(try ExperimentRun.planText(specPath: experiment.spec, overrides: sweep.fixed + point.overrides,

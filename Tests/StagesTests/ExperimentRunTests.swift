@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import Pipeline
+import Spec
 @testable import Stages
 
 /// `Experiments/quickstart.yaml` end to end at tiny sizes: a run, the same run again (zero
@@ -88,5 +89,32 @@ extension ExperimentRunTests {
         #expect(try ExperimentRun.garbageCollect(locations: locations, apply: false).hasSuffix("0 unreferenced cache entries\n"))
         let again = try ExperimentRun.run(specPath: spec, overrides: Self.tiny + ["finetune.optimizer.lr=0.0005"], locations: locations, jobs: 2, keepGoing: false, force: [])
         #expect(again.outcomes.values.allSatisfy { $0 == .cached })
+    }
+}
+
+extension ExperimentRunTests {
+    @Test func aSpecSweepBlockAndRepeatedSeedsAggregate() throws {
+        let folder = TemporaryDirectory()
+        let base = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        try "extends: \(base)\nsweep:\n  grid:\n    seed: [1, 2]\n    finetune.margin: [0.1, 0.2]\n".write(toFile: folder.path("sweep.yaml"), atomically: true, encoding: .utf8)
+        let document = try SpecDocument(path: folder.path("sweep.yaml"), schema: ExperimentSchema.schema)
+        #expect(document.sweepGrid == ["seed=1,2", "finetune.margin=0.1,0.2"])
+        let model = Fixtures.repositoryRoot.appendingPathComponent("Experiments/models/deepspeaker.yaml").path
+        let sweep = try Sweep(overrides: document.sweepGrid + Self.tiny + ["model.graph=\(model)"])
+        #expect(sweep.points.count == 4)
+        let summary = try sweep.run(specPath: folder.path("sweep.yaml"), locations: .init(results: folder.url.appendingPathComponent("Results")), jobs: 2, keepGoing: false)
+        #expect(summary.succeeded, "\(summary.text)")
+        let aggregated = try String(contentsOfFile: folder.path("Results/quickstart/summary_over_seeds.csv"), encoding: .utf8)
+        #expect(aggregated.hasPrefix("finetune.margin,seeds,eer,"), "\(aggregated)")
+        #expect(aggregated.split(separator: "\n").count == 3)
+        #expect(aggregated.contains(" ± "))
+    }
+
+    @Test func anOptionThatDoesNotApplyToTheOptimizerIsLocated() throws {
+        let folder = TemporaryDirectory()
+        try "name: x\npretrain:\n  optimizer: {kind: adam, momentum: 0.5}\n".write(toFile: folder.path("x.yaml"), atomically: true, encoding: .utf8)
+        #expect { try ExperimentPlan(specPath: folder.path("x.yaml")) } throws: {
+            "\($0)".contains("x.yaml:3:27: error: 'pretrain.optimizer.momentum' does not apply to adam")
+        }
     }
 }
