@@ -87,15 +87,43 @@ public enum ExperimentRun {
         return object.values.compactMap(CacheKey.init(hex:))
     }
 
-    /// One line per stage: cached or to run, with its key.
+    /// One line per stage: cached, or to run — and when the experiment was published before with
+    /// another key, "stale" and the parameters (or inputs) that changed.
     public static func planText(specPath: String, overrides: [String], locations: Locations) throws -> String {
         let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
         let store = try ArtifactStore(root: locations.cache)
+        let published = locations.results.appendingPathComponent(plan.name)
+        let previousKeys = (try? Data(contentsOf: published.appendingPathComponent("keys.json")))
+            .flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
+        let previousParameters = (try? Data(contentsOf: published.appendingPathComponent("stages.json")))
+            .flatMap { try? JSONDecoder().decode(CanonicalValue.self, from: $0) }
+        var changedStages: Set<String> = []
         return plan.graph.stages.map { stage in
             let key = plan.graph.keys[stage.id]!
-            let state = store.isComplete(key) ? "cached" : "to run"
-            return "\(state.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.id.padding(toLength: 10, withPad: " ", startingAt: 0)) \(key.short)  ← \(stage.inputs.joined(separator: ", "))"
+            var state = store.isComplete(key) ? "cached" : "to run"
+            var reason = ""
+            if let previous = previousKeys[stage.id], previous != key.hex {
+                changedStages.insert(stage.id)
+                state = store.isComplete(key) ? "cached" : "stale"
+                let changed = previousParameters?[stage.id].map { differences($0, stage.parameters, path: "") } ?? []
+                let inputs = stage.inputs.filter { changedStages.contains($0) }
+                reason = changed.isEmpty ? (inputs.isEmpty ? "code or model changed" : "input \(inputs.joined(separator: ", ")) changed")
+                                         : "changed: " + changed.joined(separator: ", ")
+            }
+            return "\(state.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.id.padding(toLength: 10, withPad: " ", startingAt: 0)) \(key.short)  ← \(stage.inputs.joined(separator: ", "))" + (reason.isEmpty ? "" : "  (\(reason))")
         }.joined(separator: "\n") + "\n"
+    }
+
+    /// Dotted paths whose values differ between two canonical values.
+    static func differences(_ old: CanonicalValue, _ new: CanonicalValue, path: String) -> [String] {
+        if case let .object(a) = old, case let .object(b) = new {
+            return Set(a.keys).union(b.keys).sorted().flatMap { key -> [String] in
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                guard let x = a[key], let y = b[key] else { return [child] }
+                return differences(x, y, path: child)
+            }
+        }
+        return old.canonicalText == new.canonicalText ? [] : [path]
     }
 
     /// Copies the report stage's files, the resolved spec and the environment into `Results/<name>/`.
@@ -112,6 +140,9 @@ public enum ExperimentRun {
         // The cache entries this result was made from: what `speakerlab gc` keeps.
         let keys = CanonicalValue.object(plan.graph.keys.mapValues { .string($0.hex) })
         try AtomicFile.write(keys.canonicalText + "\n", to: destination.appendingPathComponent("keys.json").path)
+        // Each stage's parameters, so `plan` can say which one changed when a stage goes stale.
+        let parameters = CanonicalValue.object(Dictionary(uniqueKeysWithValues: plan.graph.stages.map { ($0.id, $0.parameters) }))
+        try AtomicFile.write(parameters.canonicalText + "\n", to: destination.appendingPathComponent("stages.json").path)
         let environment = EnvironmentRecord(threads: Parallel.threads)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

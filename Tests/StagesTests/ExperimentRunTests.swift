@@ -118,3 +118,17 @@ extension ExperimentRunTests {
         }
     }
 }
+
+extension ExperimentRunTests {
+    @Test func planSaysWhichParameterMadeAStageStale() throws {
+        let results = TemporaryDirectory()
+        let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        let locations = ExperimentRun.Locations(results: results.url)
+        _ = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 2, keepGoing: false, force: [])
+        let text = try ExperimentRun.planText(specPath: spec, overrides: Self.tiny + ["finetune.optimizer.lr=0.0005"], locations: locations)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("cached   prepare") && lines[2].hasPrefix("cached   pretrain"))
+        #expect(lines[3].hasPrefix("stale    finetune") && lines[3].hasSuffix("(changed: finetune.optimizer.lr)"), "\(lines[3])")
+        #expect(lines[4].hasPrefix("stale    evaluate") && lines[4].hasSuffix("(input finetune changed)"), "\(lines[4])")
+    }
+}
