@@ -70,7 +70,7 @@ public enum ExperimentSchema {
         ]), "triplet fine-tuning; absent: no fine-tuning stage"),
         "evaluate": F(.object([
             "tasks": F(.list(.string(allowed: ["sv", "si"])), default: .list([.string("sv"), .string("si")]), "verification and/or identification"),
-            "protocol": F(.string(allowed: ["trials", "membership-era-a", "membership-head"]), default: .string("trials"), "SV protocol"),
+            "protocol": F(.string(allowed: ["trials", "membership-era-a", "membership-head"]), default: .string("trials"), "SV protocol: speaker-model trials, or the seed's membership scoring with 20 (era A) or half (HEAD) of the speakers enrolled"),
             "enrolment": F(.integer, default: .integer(3), "trials: enrolment utterances per speaker"),
             "metrics": F(.list(.string(allowed: nil)), default: .list([.string("eer"), .string("auc"), .string("min_dcf_p0.01")]), "metric names"),
         ]), default: .object([:]), "how the embeddings are scored"),

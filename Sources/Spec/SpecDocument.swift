@@ -202,7 +202,11 @@ public struct SpecDocument {
             }
             return .object(result)
         case let .list(element):
-            guard let tree, case let .leaf(located) = tree, let items = located.node.sequence else {
+            var listTree = tree
+            if case let .override(text, key)? = tree, let composed = try? Yams.compose(yaml: text) {
+                listTree = .leaf(Located(node: composed, file: "--set \(key)", lines: [text]))
+            }
+            guard let listTree, case let .leaf(located) = listTree, let items = located.node.sequence else {
                 throw failure(tree, "'\(dotted)' must be a list")
             }
             return .list(try items.enumerated().map { index, item in

@@ -78,7 +78,7 @@ public struct ExperimentPlan {
         }
         if spec["finetune"] != nil {
             stages.append(Stage(id: "finetune", kind: "finetune", parameters: .object(["finetune": spec["finetune"]!, "model": model, "seed": seed,
-                                                                                      "evaluate": spec["evaluate"] ?? .null]),
+                                                                                      "enrolment": spec["evaluate"]?["enrolment"] ?? .null]),
                                 inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.finetune(spec, modelFile: modelFile, $0) })
             last = "finetune"
         }

@@ -185,7 +185,22 @@ enum ExperimentStages {
         var header: [String] = [], values: [String] = []
         let tasks = spec["evaluate"]!["tasks"]!.list!.compactMap(\.string)
         if tasks.contains("sv") {
-            let scored = try Embedding.score(try trials(spec, evaluation), embeddings: embeddings)
+            let scored: ScoredTrials
+            switch spec["evaluate"]!["protocol"]!.string! {
+            case "trials":
+                scored = try Embedding.score(try trials(spec, evaluation), embeddings: embeddings)
+            default:
+                // The seed's membership protocol (reference §5): enrolled speakers' models from
+                // half their utterances; every other utterance scored (max cos + 1)/2 against them.
+                let eraA = spec["evaluate"]!["protocol"]!.string! == "membership-era-a"
+                let utterances = zip(evaluation.ids, evaluation.labels).map { Utterance(id: $0, speaker: String(format: "%05d", $1), path: $0) }
+                let protocolSplit = try SeedProtocols.membership(utterances, enrolled: eraA ? .count(min(20, Set(evaluation.labels).count - 1)) : .fraction(0.5))
+                let models = protocolSplit.enrolledSpeakers.map { speaker in
+                    Scoring.mean(protocolSplit.enrolment.filter { $0.speaker == speaker }.map { embeddings[$0.id]! })
+                }
+                scored = try ScoredTrials(scores: protocolSplit.tests.map { Scoring.membershipScore(embeddings[$0.utterance.id]!, models: models) },
+                                          labels: protocolSplit.tests.map(\.isMember))
+            }
             let names = spec["evaluate"]!["metrics"]!.list!.compactMap(\.string)
             let metrics = try names.map(VerificationMetric.named)
             let results = try VerificationMetric.evaluate(metrics, on: scored)

@@ -28,7 +28,9 @@ public struct Sweep: Sendable {
         var axes: [[(key: String, value: String)]] = []
         for override in overrides {
             guard let equals = override.firstIndex(of: "=") else { throw PipelineError("--set '\(override)' must look like key=value") }
-            let key = String(override[..<equals]), values = override[override.index(after: equals)...].split(separator: ",").map(String.init)
+            let key = String(override[..<equals]), text = override[override.index(after: equals)...]
+            // `key=[a, b]` is one list value (YAML flow syntax); `key=a,b` is a sweep axis.
+            let values = text.hasPrefix("[") ? [String(text)] : text.split(separator: ",").map(String.init)
             if values.count > 1 { axes.append(values.map { (key, $0) }) } else { fixed.append(override) }
         }
         if !zip.isEmpty {

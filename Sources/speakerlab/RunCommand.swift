@@ -9,7 +9,7 @@ struct ExperimentOptions: ParsableArguments {
     @Argument(help: "An experiment spec, e.g. Experiments/quickstart.yaml.")
     var spec: String
 
-    @Option(name: .customLong("set"), help: "Override a spec key: --set finetune.optimizer.lr=0.001 (repeatable).")
+    @Option(name: .customLong("set"), help: "Override a spec key: --set finetune.optimizer.lr=0.001 (repeatable); a,b,c sweeps the key; [a, b] is one list value.")
     var overrides: [String] = []
 
     @Option(help: "The results folder (the cache is its .cache/).")
@@ -17,7 +17,7 @@ struct ExperimentOptions: ParsableArguments {
 
     /// The points to run: the spec's `sweep:` block and `--set` lists (grid), and `--zip` lists.
     func sweep(zip: [String]) throws -> Sweep {
-        let document = try SpecDocument(path: spec, schema: ExperimentSchema.schema, overrides: overrides.filter { !$0.contains(",") })
+        let document = try SpecDocument(path: spec, schema: ExperimentSchema.schema, overrides: overrides.filter { !$0.contains(",") || $0.contains("=[") })
         return try Sweep(overrides: document.sweepGrid + overrides, zip: document.sweepZip + zip)
     }
 }

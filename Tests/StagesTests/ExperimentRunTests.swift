@@ -31,6 +31,12 @@ import Spec
         #expect(["prepare", "features", "pretrain"].allSatisfy { third.outcomes[$0] == .cached })
         #expect(["finetune", "evaluate", "report"].allSatisfy { third.outcomes[$0] == .ran })
 
+        let membership = try ExperimentRun.run(specPath: spec, overrides: Self.tiny + ["evaluate.protocol=membership-head", "evaluate.metrics=[eer_seed, acc_seed, pr_auc_seed, auc]"],
+                                               locations: locations, jobs: 1, keepGoing: false, force: [])
+        // Only evaluation and the report depend on the protocol and the metric list.
+        #expect(membership.outcomes["evaluate"] == .ran && membership.outcomes["finetune"] == .cached)
+        #expect(try String(contentsOfFile: results.path("quickstart/metrics.csv"), encoding: .utf8).hasPrefix("eer_seed,acc_seed,pr_auc_seed,auc,si_top1"))
+
         let forced = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 1, keepGoing: false, force: ["evaluate"])
         #expect(forced.outcomes["evaluate"] == .ran && forced.outcomes["report"] == .ran && forced.outcomes["pretrain"] == .cached)
     }
@@ -54,6 +60,7 @@ extension ExperimentRunTests {
         let grid = try Sweep(overrides: ["finetune.optimizer.lr=0.001,0.0001", "seed=1", "finetune.margin=0.1,0.2"])
         #expect(grid.points.map(\.name) == ["lr=0.001,margin=0.1", "lr=0.001,margin=0.2", "lr=0.0001,margin=0.1", "lr=0.0001,margin=0.2"])
         #expect(grid.fixed == ["seed=1"])
+        #expect(try Sweep(overrides: ["evaluate.metrics=[eer, auc]"]).points.count == 1)
         let zipped = try Sweep(overrides: [], zip: ["finetune.optimizer.kind=adam,sgd", "finetune.optimizer.lr=0.001,0.0001"])
         #expect(zipped.points.map(\.name) == ["kind=adam,lr=0.001", "kind=sgd,lr=0.0001"])
 
