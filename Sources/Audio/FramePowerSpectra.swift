@@ -1,7 +1,9 @@
 import Foundation
 internal import CFFTW
 
-/// FFTW's planner is not thread-safe (only execution is); every plan in this module is made under this lock.
+/// FFTW's planner is not thread-safe (only execution is): every plan and every plan destruction
+/// in this module, `RealFFT`'s included, happens under this one lock. (Two locks once let the
+/// VAD's and the feature extractor's planners run at once on two threads, which hung FFTW.)
 let fftwPlannerLock = NSLock()
 
 /// Power spectra of overlapping frames, two real frames per complex FFT, in batches with one FFTW plan.

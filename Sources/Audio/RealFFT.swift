@@ -1,9 +1,6 @@
 import Foundation
 internal import CFFTW
 
-/// FFTW's planner is not thread-safe; only `fftwf_execute` is. Every plan is made under this lock.
-private let plannerLock = NSLock()
-
 /// A forward real-to-complex FFT of one fixed size, with its own buffers.
 ///
 /// One instance per thread: the plan is shared-nothing and `transform` writes its own buffers.
@@ -23,15 +20,15 @@ public final class RealFFT {
         self.size = size
         input = fftwf_alloc_real(size)
         output = fftwf_alloc_complex(size / 2 + 1)
-        plannerLock.lock()
+        fftwPlannerLock.lock()
         plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))!
-        plannerLock.unlock()
+        fftwPlannerLock.unlock()
     }
 
     deinit {
-        plannerLock.lock()
+        fftwPlannerLock.lock()
         fftwf_destroy_plan(plan)
-        plannerLock.unlock()
+        fftwPlannerLock.unlock()
         fftwf_free(input)
         fftwf_free(output)
     }

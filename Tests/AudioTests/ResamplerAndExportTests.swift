@@ -47,3 +47,19 @@ import TestSupport
         }
     }
 }
+
+extension ResamplerAndExportTests {
+    /// FFTW plans are made by the VAD and by the feature extractor on every thread: they must share
+    /// one planner lock (two locks once let two planners run at once and hung FFTW).
+    @Test func manyThreadsPlanningFFTsAtOnceFinishWithEqualResults() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.path("speech.wav")
+        try AudioFile.write(VoiceActivityTests.recording(), to: path)
+        let settings = FeatureSettings(voiceDecision: .adaptive(aggressiveness: 1))
+        for _ in 0..<5 {
+            let results = ParallelFeatureExtraction.run(paths: Array(repeating: path, count: 16), settings: settings, threads: 8)
+            let features = results.map { try! $0.get() }
+            #expect(features.allSatisfy { $0 == features[0] })
+        }
+    }
+}

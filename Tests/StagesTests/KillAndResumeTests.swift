@@ -7,7 +7,9 @@ import TestSupport
 /// and ends with the metrics of an uninterrupted run.
 @Suite struct KillAndResumeTests {
     static let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/release/speakerlab").path
-    static let overrides = ExperimentRunTests.tiny.filter { !$0.hasPrefix("pretrain.epochs") } + ["pretrain.epochs=12"]
+    /// Long enough pretraining (30 short epochs) that the window between its first saved state and
+    /// the stage's end is wide.
+    static let overrides = ExperimentRunTests.tiny.filter { !$0.hasPrefix("pretrain.epochs") } + ["pretrain.epochs=30"]
 
     static func run(results: String, wait: Bool = true) throws -> Process {
         let process = Process()
@@ -34,12 +36,14 @@ import TestSupport
         let victim = try Self.run(results: killed.url.path, wait: false)
         let partial = killed.url.appendingPathComponent(".cache/partial")
         var sawState = false
-        for _ in 0..<600 where victim.isRunning {
+        // Poll until the state appears or the run ends (generous: a loaded machine is slow to get there).
+        let deadline = Date().addingTimeInterval(600)
+        while victim.isRunning && Date() < deadline {
             let states = (try? FileManager.default.contentsOfDirectory(atPath: partial.path))?.filter {
                 FileManager.default.fileExists(atPath: partial.appendingPathComponent($0).appendingPathComponent("state.safetensors").path)
             } ?? []
             if !states.isEmpty { sawState = true; break }
-            Thread.sleep(forTimeInterval: 0.01)
+            Thread.sleep(forTimeInterval: 0.002)
         }
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
