@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Metrics"]),
 
         // Layer 4.
-        .target(name: "Training", dependencies: ["Audio", "Datasets", "Metrics", "Models", "NN", "Randomness", "Tensor"], swiftSettings: optimised),
+        .target(name: "Training", dependencies: ["Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Tensor"], swiftSettings: optimised),
 
         // Layer 5: the one place that wires the domains together.
         .target(name: "Stages", dependencies: [

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import Pipeline
 import NN
 import Randomness
 import Tensor
@@ -28,7 +29,7 @@ struct ResumeState: Codable {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = String(decoding: try encoder.encode(self), as: UTF8.self)
-        try atomicWrite(Checkpoint.encode(tensors, metadata: ["resume": json]), to: folder + "/" + Self.fileName)
+        try AtomicFile.write(Checkpoint.encode(tensors, metadata: ["resume": json]), to: folder + "/" + Self.fileName)
     }
 
     /// Reads a saved state, or nil when none exists.
@@ -41,15 +42,4 @@ struct ResumeState: Codable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return (try decoder.decode(ResumeState.self, from: Data(json.utf8)), tensors)
     }
-}
-
-/// Writes bytes to a temporary file beside `path`, flushes it, and renames it into place.
-func atomicWrite(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: data) else { throw TrainingError("cannot write \(temporary.path)") }
-    let descriptor = open(temporary.path, O_RDONLY)
-    if descriptor >= 0 { fsync(descriptor); close(descriptor) }
-    guard rename(temporary.path, url.path) == 0 else { throw TrainingError("cannot move \(temporary.path) to \(path)") }
 }

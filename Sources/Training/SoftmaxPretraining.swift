@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Models
 import NN
+import Pipeline
 import Randomness
 import Tensor
 
@@ -158,7 +159,7 @@ public struct SoftmaxPretraining {
             if monitored < state.bestScore {
                 state.bestScore = monitored
                 state.epochsWithoutImprovement = 0
-                try atomicWrite(Checkpoint.encode(model.namedTensors + classifier.parameters.map { ($0.name, $0.value) },
+                try AtomicFile.write(Checkpoint.encode(model.namedTensors + classifier.parameters.map { ($0.name, $0.value) },
                                                   metadata: ["epoch": String(row.epoch), "monitor": String(monitored)]), to: folder + "/best.safetensors")
             } else {
                 state.epochsWithoutImprovement += 1
@@ -168,7 +169,7 @@ public struct SoftmaxPretraining {
                 state.plateau = plateau
             }
             state.epoch += 1
-            try atomicWrite(Data((HistoryRow.header + "\n" + state.history.map(\.csv).joined(separator: "\n") + "\n").utf8), to: folder + "/history.csv")
+            try AtomicFile.write(HistoryRow.file(state.history), to: folder + "/history.csv")
             try save(); lastSave = Date()
             if let patience = settings.earlyStoppingPatience, state.epochsWithoutImprovement >= patience { return .finished(epochs: state.epoch) }
         }

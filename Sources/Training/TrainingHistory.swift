@@ -17,6 +17,11 @@ public struct HistoryRow: Codable, Equatable, Sendable {
     /// The CSV header.
     public static let header = "stage,epoch,step,loss,accuracy,val_loss,val_accuracy,eer,lr,seconds,samples_per_second"
 
+    /// A whole `history.csv`: the header and one line per row.
+    public static func file(_ rows: [HistoryRow]) -> String {
+        ([header] + rows.map(\.csv)).joined(separator: "\n") + "\n"
+    }
+
     /// The CSV line (empty cells where a value was not measured).
     public var csv: String {
         func cell(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "" }

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Models
 import NN
+import Pipeline
 import Randomness
 import Tensor
 
@@ -66,7 +67,7 @@ public struct TripletFinetuning {
             state.bestScore = eer
             state.history.append(HistoryRow(stage: "finetune", epoch: 0, step: 0, loss: .nan, equalErrorRate: eer,
                                             learningRate: state.learningRate, seconds: 0, samplesPerSecond: 0))
-            try atomicWrite(Checkpoint.encode(model.namedTensors, metadata: ["step": "0", "eer": String(eer)]), to: folder + "/best.safetensors")
+            try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": "0", "eer": String(eer)]), to: folder + "/best.safetensors")
         }
         optimizer.learningRate = Float(state.learningRate)
         let started = Date()
@@ -98,9 +99,9 @@ public struct TripletFinetuning {
                 recentLoss = 0
                 if eer < state.bestScore {
                     state.bestScore = eer
-                    try atomicWrite(Checkpoint.encode(model.namedTensors, metadata: ["step": String(state.globalStep), "eer": String(eer)]), to: folder + "/best.safetensors")
+                    try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": String(state.globalStep), "eer": String(eer)]), to: folder + "/best.safetensors")
                 }
-                try atomicWrite(Data((HistoryRow.header + "\n" + state.history.map(\.csv).joined(separator: "\n") + "\n").utf8), to: folder + "/history.csv")
+                try AtomicFile.write(HistoryRow.file(state.history), to: folder + "/history.csv")
                 try save()
             } else if let every = settings.saveEverySteps, state.globalStep % every == 0 {
                 try save()
