@@ -116,6 +116,7 @@ public struct StageRunner: Sendable {
                 let output = try store.temporaryFolder(for: key)
                 let partial = store.partial(key)
                 try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+                let start = Date()
                 do {
                     try stage.body(StageContext(key: key, inputs: Dictionary(uniqueKeysWithValues: inputs.map { ($0.0, store.entry($0.1)) }),
                                                 output: output, partial: partial))
@@ -123,6 +124,7 @@ public struct StageRunner: Sendable {
                     try? FileManager.default.removeItem(at: output)
                     throw error
                 }
+                try StageRecord(stage: stage.id, seconds: Date().timeIntervalSince(start)).write(into: output)
                 try store.commit(output, as: key)
                 try? FileManager.default.removeItem(at: partial)
                 return .ran

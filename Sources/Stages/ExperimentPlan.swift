@@ -84,7 +84,9 @@ public struct ExperimentPlan {
         }
         stages.append(Stage(id: "evaluate", kind: "evaluate", parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed]),
                             inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.evaluate(spec, modelFile: modelFile, $0) })
-        stages.append(Stage(id: "report", kind: "report", inputs: ["evaluate"] + (spec["pretrain"] != nil ? ["pretrain"] : []) + (spec["finetune"] != nil ? ["finetune"] : [])) {
+        // The report draws the sample utterance with the spec's front end, so features settings are its parameters.
+        stages.append(Stage(id: "report", kind: "report", codeVersion: 2, parameters: .object(["features": spec["features"] ?? .null]),
+                            inputs: ["prepare", "evaluate"] + (spec["pretrain"] != nil ? ["pretrain"] : []) + (spec["finetune"] != nil ? ["finetune"] : [])) {
             try ExperimentStages.report(spec, $0)
         })
         return stages

@@ -131,7 +131,7 @@ public enum ExperimentRun {
         let destination = locations.results.appendingPathComponent(folderName ?? plan.name)
         let report = store.entry(plan.graph.keys["report"]!)
         if let walker = FileManager.default.enumerator(at: report, includingPropertiesForKeys: [.isRegularFileKey]) {
-            for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true && file.lastPathComponent != "manifest.json" {
+            for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true && !["manifest.json", StageRecord.fileName].contains(file.lastPathComponent) {
                 let relative = String(file.path.dropFirst(report.path.count + 1))
                 try AtomicFile.write(try Data(contentsOf: file), to: destination.appendingPathComponent(relative).path)
             }
@@ -147,5 +147,6 @@ public enum ExperimentRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(environment), to: destination.appendingPathComponent("environment.json").path)
+        try AtomicFile.write(ExperimentReport(plan: plan, store: store, environment: environment, folder: destination).markdown, to: destination.appendingPathComponent("report.md").path)
     }
 }

@@ -241,26 +241,25 @@ enum ExperimentStages {
             try DetectionPlots.det(curves).write(to: plots.appendingPathComponent("det.svg"), atomically: true, encoding: .utf8)
             try curves.csv.write(to: plots.appendingPathComponent("roc.csv"), atomically: true, encoding: .utf8)
         }
-        let metrics = try CSV.parse(try String(contentsOf: evaluated.appendingPathComponent("metrics.csv"), encoding: .utf8))
-        let title = spec["report"]?["title"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? (spec["name"]?.string ?? "experiment")
-        let text = """
-        # \(title)
-
-        ## Metrics
-
-        \(metrics.markdown)
-        ## Plots
-
-        - [ROC](plots/roc.svg), [DET](plots/det.svg)
-
-        ## Spec
-
-        ```json
-        \(spec.canonicalText)
-        ```
-
-        """
-        try text.write(to: context.output.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
+        // Training curves (the seed's dpk_acc_loss.png) from the merged history.
+        for figure in TrainingCurves.figures(try CSV.parse(history.joined(separator: "\n") + "\n")) {
+            try figure.svg.write(to: plots.appendingPathComponent(figure.file), atomically: true, encoding: .utf8)
+        }
+        // The front end on one held-out utterance: waveform before and after VAD, after cut/pad, features.
+        if let prepared = context.inputs["prepare"] {
+            let manifest = try Manifest.parse(try String(contentsOf: prepared.appendingPathComponent("manifest.csv"), encoding: .utf8), file: "manifest.csv")
+            let candidates = manifest.utterances.filter { $0.split == "test" }
+            if let sample = (candidates.isEmpty ? manifest.utterances : candidates).min(by: { $0.id < $1.id }) {
+                let path = sample.path.hasPrefix("/") ? sample.path : prepared.appendingPathComponent(sample.path).path
+                let folder = plots.appendingPathComponent("sample")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let numbers = try AudioInspection.run(path: path, settings: featureSettings(spec), folder: folder.path)
+                // The numbers without the machine-specific paths.
+                let lines = numbers.split(separator: "\n").prefix { !$0.hasPrefix("wrote") }.filter { !$0.hasPrefix("file ") }
+                try (["utterance       " + sample.id] + lines.map(String.init)).joined(separator: "\n").appending("\n")
+                    .write(to: folder.appendingPathComponent("sample.txt"), atomically: true, encoding: .utf8)
+            }
+        }
     }
 
     static func copy(_ source: URL, to destination: URL) throws {

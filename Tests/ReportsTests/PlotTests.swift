@@ -72,7 +72,8 @@ final class ElementCounter: NSObject, XMLParserDelegate {
 
     /// Renders with `rsvg-convert` when it is installed (the Makefile installs it), proving a real renderer accepts it.
     func renders(_ document: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") else { return }
+        // scripts/setup.sh (run by `make test`) installs librsvg2-bin.
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert"), "rsvg-convert is missing: apt-get install librsvg2-bin")
         let folder = TemporaryDirectory()
         try document.write(toFile: folder.path("plot.svg"), atomically: true, encoding: .utf8)
         let process = Process()

@@ -1,0 +1,90 @@
+import Foundation
+import Pipeline
+import Reports
+
+/// `report.md`, written when an experiment is published: the spec in brief, the metrics, the
+/// plots, how long each stage took (from the cache entries' records) and the environment.
+struct ExperimentReport {
+    let plan: ExperimentPlan
+    let store: ArtifactStore
+    let environment: EnvironmentRecord
+    /// The published folder (plots are linked relative to it).
+    let folder: URL
+
+    var markdown: String {
+        let spec = plan.spec
+        let title = spec["report"]?["title"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? plan.name
+        var text = "# \(title)\n\n## Spec in brief\n\n" + summary.markdown
+        if let metrics = (try? String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
+            let headed = Table(header: metrics.header.map(MetricHeading.heading), rows: metrics.rows)
+            text += "\n## Metrics\n\n" + headed.markdown
+        }
+        text += "\n## Plots\n\n" + plots
+        text += "\n## Stage times\n\n" + stageTimes.markdown
+        text += "\n## Environment\n\n" + environmentTable.markdown
+        text += "\n## Resolved spec\n\n```json\n\(spec.canonicalText)\n```\n"
+        return text
+    }
+
+    /// The spec's main choices, one line per stage.
+    var summary: Table {
+        let spec = plan.spec
+        func value(_ path: String) -> String {
+            var node: CanonicalValue? = spec
+            for part in path.split(separator: ".") { node = node?[String(part)] }
+            guard let node else { return "–" }
+            switch node {
+            case let .string(text): return text.isEmpty ? "–" : text
+            case let .list(items): return items.map { if case let .string(text) = $0 { return text }; return $0.canonicalText }.joined(separator: ", ")
+            default: return node.canonicalText
+            }
+        }
+        var table = Table(header: ["part", "settings"])
+        table.append(["dataset", "\(value("dataset.kind")) \(value("dataset.root") == "–" ? "" : value("dataset.root") + " ")(seed \(value("seed")))"])
+        table.append(["features", "\(value("features.kind")), \(value("features.bands")) bands, VAD \(value("features.vad")), cut \(value("features.cut")) \(value("features.seconds")) s, \(value("features.normalization")) normalisation"])
+        table.append(["model", "\(value("model.graph")), width \(value("model.width"))"])
+        if spec["pretrain"] != nil {
+            table.append(["pretrain", "\(value("pretrain.loss")), \(value("pretrain.optimizer.kind")) lr \(value("pretrain.optimizer.lr")), batch \(value("pretrain.batch")), \(value("pretrain.epochs")) epochs"])
+        }
+        if spec["finetune"] != nil {
+            table.append(["finetune", "triplet (\(value("finetune.mining")) mining, margin \(value("finetune.margin")), \(value("finetune.reduction"))), \(value("finetune.optimizer.kind")) lr \(value("finetune.optimizer.lr")), \(value("finetune.steps")) steps"])
+        }
+        table.append(["evaluate", "\(value("evaluate.tasks")), protocol \(value("evaluate.protocol")), enrolment \(value("evaluate.enrolment"))"])
+        return table
+    }
+
+    /// Links to every SVG under `plots/`, with the curves shown inline.
+    var plots: String {
+        let plotsFolder = folder.appendingPathComponent("plots")
+        var files: [String] = []
+        if let walker = FileManager.default.enumerator(at: plotsFolder, includingPropertiesForKeys: nil) {
+            for case let file as URL in walker where file.pathExtension == "svg" { files.append(String(file.path.dropFirst(folder.path.count + 1))) }
+        }
+        guard !files.isEmpty else { return "(none)\n" }
+        return files.sorted().map { file in
+            let name = (file as NSString).lastPathComponent.replacingOccurrences(of: ".svg", with: "")
+            return "![\(name)](\(file))"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Each stage's key and how long it took when it was computed.
+    var stageTimes: Table {
+        var table = Table(header: ["stage", "key", "seconds", "finished (UTC)"])
+        var total = 0.0
+        for stage in plan.graph.stages {
+            let key = plan.graph.keys[stage.id]!
+            let record = StageRecord.read(entry: store.entry(key))
+            total += record?.seconds ?? 0
+            table.append([stage.id, key.short, record.map { String(format: "%.1f", $0.seconds) } ?? "–", record?.finished ?? "–"])
+        }
+        table.append(["total", "", String(format: "%.1f", total), ""])
+        return table
+    }
+
+    var environmentTable: Table {
+        Table(header: ["item", "value"], rows: [
+            ["SpeakerLab", environment.speakerlabVersion], ["Swift", environment.swift], ["operating system", environment.operatingSystem],
+            ["cores", String(environment.cores)], ["threads", String(environment.threads)],
+        ])
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+/// `speakerlab table RESULTS...`: a results table, or a check that a file's table is current.
+struct TableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "table", abstract: "Print a results table (one row per run), or check one in a Markdown file.")
+
+    @Argument(help: "Run folders, sweep folders or Results/ itself.")
+    var results: [String]
+
+    @Option(help: "Metrics to show, comma-separated (default: every metric the runs have).")
+    var metrics: String?
+
+    @Option(help: "Label rows by spec keys instead of run names: model, or any dotted key (repeatable).")
+    var by: [String] = []
+
+    @Option(help: "md or csv.")
+    var format: String = "md"
+
+    @Option(help: "Decimals for metric values.")
+    var digits: Int = 4
+
+    @Option(help: "Check that this Markdown file holds the same table; exit 1 on a difference.")
+    var check: String?
+
+    @Option(help: "Largest accepted difference for --check (default: one unit in the last decimal).")
+    var tolerance: Double?
+
+    func run() throws {
+        do {
+            let description = ResultsTable(metrics: metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [], by: by, digits: digits)
+            let table = try description.table(try PublishedRun.collect(results))
+            if let check {
+                let differences = try ResultsTable.check(table, file: check, tolerance: tolerance ?? description.defaultTolerance)
+                guard differences.isEmpty else {
+                    printError(differences.joined(separator: "\n") + "\nthe table in \(check) is out of date; the results give:\n" + table.markdown)
+                    throw ExitCode(1)
+                }
+                print("\(check): the table matches the results (\(table.rows.count) rows)")
+                return
+            }
+            switch format {
+            case "md": print(table.markdown, terminator: "")
+            case "csv": print(table.csv, terminator: "")
+            default: throw ValidationError("--format must be md or csv, not '\(format)'")
+            }
+        } catch let error as PipelineError {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// `speakerlab compare RUN_A RUN_B ...`.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Compare runs: spec differences, metrics with deltas, overlaid training curves.")
+
+    @Argument(help: "Two or more run folders; the first is the reference for the deltas.")
+    var runs: [String]
+
+    @Option(help: "Where to write the overlaid training curves (SVG).")
+    var plot: String = "compare-curves.svg"
+
+    func run() throws {
+        do {
+            print(try RunComparison(folders: runs).report(plotPath: plot), terminator: "")
+        } catch let error as PipelineError {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
