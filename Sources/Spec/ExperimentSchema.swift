@@ -74,6 +74,14 @@ public enum ExperimentSchema {
             "enrolment": F(.integer, default: .integer(3), "trials: enrolment utterances per speaker"),
             "metrics": F(.list(.string(allowed: nil)), default: .list([.string("eer"), .string("auc"), .string("min_dcf_p0.01")]), "metric names"),
         ]), default: .object([:]), "how the embeddings are scored"),
+        "execution": F(.object([
+            "executor": F(.string(allowed: ["local", "slurm"]), default: .string("local"), "run stages here or as Slurm jobs (in no cache key)"),
+            "partition": F(.string(allowed: nil), default: .string(""), "slurm: sbatch --partition (empty: the cluster's default)"),
+            "time": F(.string(allowed: nil), default: .string(""), "slurm: sbatch --time per stage, e.g. 04:00:00"),
+            "mem": F(.string(allowed: nil), default: .string(""), "slurm: sbatch --mem per stage, e.g. 16G"),
+            "cpus": F(.integer, default: .integer(0), "slurm: sbatch --cpus-per-task (0: the cluster's default)"),
+            "max_parallel": F(.integer, default: .integer(0), "slurm: the %N cap on a sweep's job arrays (0: none)"),
+        ]), default: .object([:]), "where stages run; outside every cache key"),
         "report": F(.object([
             "title": F(.string(allowed: nil), default: .string(""), "the report's title (cosmetic: in no cache key)"),
         ]), default: .object([:]), "the report"),

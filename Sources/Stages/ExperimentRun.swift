@@ -18,6 +18,11 @@ public enum ExperimentRun {
 
     /// Runs a spec; returns the summary (and publishes results when every stage completed).
     public static func run(specPath: String, overrides: [String], locations: Locations, jobs: Int, keepGoing: Bool, force: Set<String>) throws -> StageRunner.Summary {
+        try run(specPath: specPath, overrides: overrides, locations: locations, execution: ExecutionOptions(jobs: jobs, keepGoing: keepGoing), force: force)
+    }
+
+    /// Runs a spec with the chosen executor (local threads or Slurm jobs).
+    public static func run(specPath: String, overrides: [String], locations: Locations, execution: ExecutionOptions, force: Set<String>) throws -> StageRunner.Summary {
         let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
         for id in force where !plan.graph.stages.contains(where: { $0.id == id }) {
             throw PipelineError("--force names '\(id)', which is not a stage of this plan; stages: \(plan.graph.stages.map(\.id).joined(separator: ", "))")
@@ -25,9 +30,18 @@ public enum ExperimentRun {
         // --force on a stage recomputes it and everything after it.
         let forced = force.union(force.flatMap { plan.graph.dependents(of: $0) })
         let store = try ArtifactStore(root: locations.cache)
-        let summary = StageRunner(store: store, jobs: jobs, keepGoing: keepGoing, force: forced).run(plan.graph)
+        let recipes = Dictionary(uniqueKeysWithValues: plan.graph.stages.map {
+            ($0.id, ExecutionOptions.Recipe(spec: absolute(specPath), overrides: overrides, stage: $0.id, results: absolute(locations.results.path)))
+        })
+        let executor = try execution.executor(spec: plan.spec, locations: locations, recipes: recipes)
+        let summary = executor.run(plan.graph, store: store, force: forced)
         if summary.succeeded { try publish(plan, store: store, locations: locations) }
         return summary
+    }
+
+    /// A path made absolute against the working folder (jobs may start elsewhere).
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// The lines printed after a successful run: where the report is and the metrics table.
@@ -52,7 +66,41 @@ public enum ExperimentRun {
                 .map { table in zip(table.header, table.rows.first ?? []).map { "\($0)=\($1)" }.joined(separator: " ") } ?? "-"
             table.append([relative, "\(cached)/\(keys.count)", metrics])
         }
-        return table.rows.isEmpty ? "no experiments in \(locations.results.path)\n" : table.aligned
+        let experiments = table.rows.isEmpty ? "no experiments in \(locations.results.path)\n" : table.aligned
+        return experiments + slurmStatusText(store: store)
+    }
+
+    /// The Slurm state of every stage submitted as a job: stage, key, job id, state, exit code.
+    static func slurmStatusText(store: ArtifactStore) -> String {
+        let root = store.root.appendingPathComponent("jobs")
+        guard let folders = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return "" }
+        var rows: [(stage: String, key: String, job: String, exit: String)] = []
+        for name in folders.sorted() {
+            let folder = root.appendingPathComponent(name)
+            guard let job = (try? String(contentsOf: folder.appendingPathComponent("job_id"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) else { continue }
+            let recipe = (try? Data(contentsOf: folder.appendingPathComponent("recipe.json"))).flatMap { try? JSONDecoder().decode(ExecutionOptions.Recipe.self, from: $0) }
+            let exit = (try? String(contentsOf: folder.appendingPathComponent("exit_code"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "–"
+            let stage = recipe.map { "\(URL(fileURLWithPath: $0.spec).deletingPathExtension().lastPathComponent) \($0.stage)" } ?? "?"
+            rows.append((stage, name, job, exit))
+        }
+        guard !rows.isEmpty else { return "" }
+        let client = SlurmClient()
+        let queued = (try? client.queued(rows.map(\.job))) ?? [:]
+        var table = Table(header: ["stage", "key", "slurm job", "state", "exit code", "cache"])
+        for row in rows {
+            let state: String
+            if let live = queued[row.job] { state = live }
+            else if let known = try? client.state(row.job) {
+                switch known {
+                case let .active(name): state = name
+                case let .finished(name, _): state = name
+                case .unknown: state = row.exit == "0" ? "done (purged)" : "lost"
+                }
+            } else { state = "?" }
+            let complete = CacheKey(hex: row.key).map { store.isComplete($0) } ?? false
+            table.append([row.stage, String(row.key.prefix(12)), row.job, state, row.exit, complete ? "complete" : "–"])
+        }
+        return "\nslurm jobs\n" + table.aligned
     }
 
     /// `speakerlab gc`: cache entries no experiment in the results folder refers to; removed only with `apply`.

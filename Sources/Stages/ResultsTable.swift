@@ -7,7 +7,7 @@ import Reports
 public struct ResultsTable {
     /// Metric names to show; empty shows every metric any run has, in first-seen order.
     public var metrics: [String] = []
-    /// Spec keys that label the rows (`model`, `finetune.optimizer.lr`); empty labels them by run name.
+    /// Spec keys that label the rows (`run` for the run's name, `model`, `finetune.optimizer.lr`); empty labels them by run name.
     public var by: [String] = []
     /// Decimals printed for metric values.
     public var digits = 4
@@ -33,7 +33,7 @@ public struct ResultsTable {
         let labels = by.isEmpty ? ["run"] : by
         var table = Table(header: labels + names.map(MetricHeading.heading))
         for run in runs {
-            let label = by.isEmpty ? [run.name] : by.map(run.specValue)
+            let label = by.isEmpty ? [run.name] : by.map { $0 == "run" ? run.name : run.specValue($0) }
             table.append(label + names.map { name in run.metric(name).map(format) ?? "–" })
         }
         return table

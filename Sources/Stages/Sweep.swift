@@ -97,6 +97,11 @@ public struct Sweep: Sendable {
     /// Runs every point in one stage graph (stages shared by several points run once), publishes
     /// each point to `Results/<name>/<point>/` and writes `Results/<name>/summary.csv`.
     public func run(specPath: String, locations: ExperimentRun.Locations, jobs: Int, keepGoing: Bool) throws -> StageRunner.Summary {
+        try run(specPath: specPath, locations: locations, execution: ExecutionOptions(jobs: jobs, keepGoing: keepGoing))
+    }
+
+    /// Runs every point with the chosen executor; on Slurm each stage kind shared by several points is one job array.
+    public func run(specPath: String, locations: ExperimentRun.Locations, execution: ExecutionOptions) throws -> StageRunner.Summary {
         let plans = try points.map { point in (point, try ExperimentPlan(specPath: specPath, overrides: fixed + point.overrides)) }
         // A stage several points share (same key) is listed once, under its first point's name.
         var firstName: [CacheKey: String] = [:]
@@ -108,8 +113,11 @@ public struct Sweep: Sendable {
         let names = firstName
         var stages: [Stage] = []
         var listed: Set<CacheKey> = []
-        for (_, plan) in plans {
+        var recipes: [String: ExecutionOptions.Recipe] = [:]
+        for (point, plan) in plans {
             for stage in plan.graph.stages where listed.insert(plan.graph.keys[stage.id]!).inserted {
+                recipes[names[plan.graph.keys[stage.id]!]!] = ExecutionOptions.Recipe(spec: ExperimentRun.absolute(specPath), overrides: fixed + point.overrides,
+                                                                                     stage: stage.id, results: ExperimentRun.absolute(locations.results.path))
                 let inputNames = Dictionary(uniqueKeysWithValues: stage.inputs.map { ($0, names[plan.graph.keys[$0]!]!) })
                 stages.append(Stage(id: names[plan.graph.keys[stage.id]!]!, kind: stage.kind, codeVersion: stage.codeVersion,
                                     parameters: stage.parameters, inputs: stage.inputs.map { inputNames[$0]! }) { context in
@@ -121,7 +129,8 @@ public struct Sweep: Sendable {
         }
         let graph = try StageGraph(stages)
         let store = try ArtifactStore(root: locations.cache)
-        let summary = StageRunner(store: store, jobs: jobs, keepGoing: keepGoing).run(graph)
+        let executor = try execution.executor(spec: plans[0].1.spec, locations: locations, recipes: recipes)
+        let summary = executor.run(graph, store: store, force: [])
         var table: Table?
         for (point, plan) in plans where store.isComplete(plan.graph.keys["report"]!) {
             let folder = ExperimentRun.Locations(results: locations.results.appendingPathComponent(plan.name))

@@ -40,19 +40,56 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Sweep keys that advance together: --zip a.b=1,2 --zip c.d=3,4 (repeatable).")
     var zip: [String] = []
 
+    @Option(help: "local (default) or slurm; overrides the spec's execution.executor.")
+    var executor: String?
+
+    @Option(help: "Slurm partition (sbatch --partition).")
+    var partition: String?
+
+    @Option(help: "Slurm time limit per stage (sbatch --time), e.g. 04:00:00.")
+    var time: String?
+
+    @Option(help: "Slurm memory per stage (sbatch --mem), e.g. 16G.")
+    var mem: String?
+
+    @Option(help: "Slurm CPUs per stage (sbatch --cpus-per-task).")
+    var cpus: Int?
+
+    @Option(help: "Slurm: at most N array tasks of a sweep at once (the array's %N).")
+    var maxParallel: Int?
+
+    @Flag(help: "Slurm: resubmit stages whose earlier job failed or was lost.")
+    var retry = false
+
+    @Option(help: "Slurm: seconds between queue polls.")
+    var poll: Double = 2
+
+    var execution: ExecutionOptions {
+        var options = ExecutionOptions(jobs: jobs, keepGoing: keepGoing)
+        options.executor = executor
+        options.partition = partition
+        options.time = time
+        options.memory = mem
+        options.cpus = cpus
+        options.maxParallel = maxParallel
+        options.retry = retry
+        options.pollSeconds = poll
+        return options
+    }
+
     func run() throws {
         do {
             let sweep = try experiment.sweep(zip: zip)
             if sweep.isSweep {
                 let summary = try sweep.run(specPath: experiment.spec, locations: .init(results: URL(fileURLWithPath: experiment.results)),
-                                            jobs: jobs, keepGoing: keepGoing)
+                                            execution: execution)
                 print(summary.text, terminator: "")
                 if !summary.succeeded { throw ExitCode(1) }
                 return
             }
             let summary = try ExperimentRun.run(specPath: experiment.spec, overrides: experiment.overrides,
-                                                locations: .init(results: URL(fileURLWithPath: experiment.results)), jobs: jobs,
-                                                keepGoing: keepGoing, force: Set(force))
+                                                locations: .init(results: URL(fileURLWithPath: experiment.results)), execution: execution,
+                                                force: Set(force))
             print(summary.text, terminator: "")
             if !summary.succeeded { throw ExitCode(1) }
             print("\n" + (try ExperimentRun.resultsText(specPath: experiment.spec, overrides: experiment.overrides,

@@ -13,7 +13,7 @@ struct TableCommand: ParsableCommand {
     @Option(help: "Metrics to show, comma-separated (default: every metric the runs have).")
     var metrics: String?
 
-    @Option(help: "Label rows by spec keys instead of run names: model, or any dotted key (repeatable).")
+    @Option(help: "Label rows by run (its name), model, or any dotted spec key (repeatable); default: run.")
     var by: [String] = []
 
     @Option(help: "md or csv.")
