@@ -14,7 +14,7 @@ struct BenchmarkCommand {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
-            print("usage: speakerlab-benchmarks generate-utterances DIR COUNT | features DIR THREADS [KIND] | profile-features FILE | train-step deepspeaker|se-resnet BATCH STEPS")
+            print("usage: speakerlab-benchmarks generate-utterances DIR COUNT | features DIR THREADS [KIND] | profile-features FILE | train-step deepspeaker|se-resnet BATCH STEPS | timit-epoch MODEL.yaml [UTTERANCES] | metrics COUNT")
             exit(2)
         }
         switch command {
@@ -27,7 +27,7 @@ struct BenchmarkCommand {
         case "write-checkpoint":
             try writeCheckpoint(path: arguments[1])
         case "timit-epoch":
-            try timitEpoch(model: arguments[1])
+            try timitEpoch(model: arguments[1], trainCount: arguments.count > 2 ? Int(arguments[2])! : 3696)
         case "metrics":
             try metrics(count: Int(arguments[1])!)
         case "profile-features":
@@ -111,13 +111,16 @@ struct BenchmarkCommand {
     /// One epoch of softmax pretraining of a full-size seed model on a TIMIT-sized set: 462 speakers,
     /// 3696 training and 924 validation utterances of 299×40 (random features; the time does not
     /// depend on their values), batch 32, SGD lr 0.01 momentum 0.9.
-    static func timitEpoch(model file: String) throws {
+    /// One pretraining epoch on TIMIT-sized random data (3696 training, 924 validation utterances
+    /// of 299×40; `trainCount` shrinks both in proportion for a partial epoch): seconds.
+    static func timitEpoch(model file: String, trainCount: Int) throws {
         var generator = SeededGenerator(seed: 9)
         func random(_ count: Int) -> [FeatureMatrix] {
             (0..<count).map { _ in FeatureMatrix(frames: 299, bands: 40, values: (0..<(299 * 40)).map { _ in Float(generator.nextGaussian()) }) }
         }
-        let train = try TrainingData(features: random(3696), labels: (0..<3696).map { $0 % 462 }, ids: (0..<3696).map { "t\($0)" })
-        let validation = try TrainingData(features: random(924), labels: (0..<924).map { $0 % 462 }, ids: (0..<924).map { "v\($0)" })
+        let validationCount = max(1, trainCount / 4)
+        let train = try TrainingData(features: random(trainCount), labels: (0..<trainCount).map { $0 % 462 }, ids: (0..<trainCount).map { "t\($0)" })
+        let validation = try TrainingData(features: random(validationCount), labels: (0..<validationCount).map { $0 % 462 }, ids: (0..<validationCount).map { "v\($0)" })
         let model = try ModelGraph(file: file)
         let classifier = Dense(name: "softmax", inputs: model.embeddingSize, outputs: 462, using: &generator)
         var settings = SoftmaxPretraining.Settings()
@@ -126,7 +129,9 @@ struct BenchmarkCommand {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let start = DispatchTime.now().uptimeNanoseconds
         try SoftmaxPretraining(settings: settings, folder: folder, progress: ProgressReporter()).run(model: model, classifier: classifier, train: train, validation: validation)
-        print(String(format: "epoch_seconds=%.1f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(String(format: "epoch_seconds=%.1f measured_utterances=%d full_epoch_seconds=%.0f%@", seconds, trainCount, seconds * 3696 / Double(trainCount),
+                     trainCount == 3696 ? "" : " (extrapolated)"))
     }
 
     /// EER, AUC, AP and both minDCFs on `count` trials (1% targets): seconds.
