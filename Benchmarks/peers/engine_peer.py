@@ -104,19 +104,22 @@ def main():
         loss.backward()
         optimizer.step()
 
+    def median_seconds(body):
+        # The median step: robust to another process taking the cores for a moment.
+        times = []
+        for _ in range(steps):
+            start = time.perf_counter()
+            body()
+            times.append(time.perf_counter() - start)
+        return sorted(times)[len(times) // 2]
+
     model.train()
     step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    train = (time.perf_counter() - start) / steps
+    train = median_seconds(step)
     model.eval()
     with torch.no_grad():
         model(x)
-        start = time.perf_counter()
-        for _ in range(steps):
-            model(x)
-        infer = (time.perf_counter() - start) / steps
+        infer = median_seconds(lambda: model(x))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"train_samples_per_second={batch / train:.2f} infer_samples_per_second={batch / infer:.2f} peak_mib={peak:.0f}")
 

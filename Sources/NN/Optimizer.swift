@@ -36,19 +36,31 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ parameters: [Parameter]) {
+        let (learningRate, momentum, nesterov, weightDecay) = (self.learningRate, self.momentum, self.nesterov, self.weightDecay)
         for parameter in parameters {
             let count = parameter.value.count
-            var v = velocity[parameter.name] ?? Tensor(zeros: parameter.value.shape)
-            let g = parameter.gradient.scalars
-            parameter.value.scalars.withUnsafeMutableBufferPointer { w in
-                v.scalars.withUnsafeMutableBufferPointer { velocity in
-                    for index in 0..<count {
-                        let gradient = g[index] + weightDecay * w[index]
-                        if momentum == 0 {
-                            w[index] -= learningRate * gradient
-                        } else {
-                            velocity[index] = momentum * velocity[index] + gradient
-                            w[index] -= learningRate * (nesterov ? gradient + momentum * velocity[index] : velocity[index])
+            // Taken out of the dictionary so the update is in place (no copy-on-write copy).
+            var v = velocity.removeValue(forKey: parameter.name) ?? Tensor(zeros: parameter.value.shape)
+            parameter.gradient.scalars.withUnsafeBufferPointer { g in
+                parameter.value.scalars.withUnsafeMutableBufferPointer { w in
+                    v.scalars.withUnsafeMutableBufferPointer { velocity in
+                        let (gBase, wBase, vBase) = (g.baseAddress!, w.baseAddress!, velocity.baseAddress!)
+                        Parallel.chunks(count, minimumPerChunk: 1 << 16) { _, range in
+                            if momentum == 0 {
+                                for index in range { wBase[index] -= learningRate * (gBase[index] + weightDecay * wBase[index]) }
+                            } else if nesterov {
+                                for index in range {
+                                    let gradient = gBase[index] + weightDecay * wBase[index]
+                                    vBase[index] = momentum * vBase[index] + gradient
+                                    wBase[index] -= learningRate * (gradient + momentum * vBase[index])
+                                }
+                            } else {
+                                for index in range {
+                                    let gradient = gBase[index] + weightDecay * wBase[index]
+                                    vBase[index] = momentum * vBase[index] + gradient
+                                    wBase[index] -= learningRate * vBase[index]
+                                }
+                            }
                         }
                     }
                 }
@@ -95,19 +107,31 @@ public final class Adam: Optimizer {
         stepCount += 1
         let correction1 = 1 - pow(beta1, Float(stepCount))
         let correction2 = 1 - pow(beta2, Float(stepCount))
+        let (learningRate, weightDecay, beta1, beta2, epsilon, decoupled) = (self.learningRate, self.weightDecay, self.beta1, self.beta2, self.epsilon, self.decoupled)
         for parameter in parameters {
-            var m = first[parameter.name] ?? Tensor(zeros: parameter.value.shape)
-            var v = second[parameter.name] ?? Tensor(zeros: parameter.value.shape)
-            let g = parameter.gradient.scalars
-            for index in 0..<parameter.value.count {
-                var w = parameter.value.scalars[index]
-                var gradient = g[index]
-                if decoupled { w -= learningRate * weightDecay * w } else { gradient += weightDecay * w }
-                m.scalars[index] = beta1 * m.scalars[index] + (1 - beta1) * gradient
-                v.scalars[index] = beta2 * v.scalars[index] + (1 - beta2) * gradient * gradient
-                let mHat = m.scalars[index] / correction1
-                let vHat = v.scalars[index] / correction2
-                parameter.value.scalars[index] = w - learningRate * mHat / (vHat.squareRoot() + epsilon)
+            // Taken out of the dictionaries so the updates are in place (no copy-on-write copies).
+            var m = first.removeValue(forKey: parameter.name) ?? Tensor(zeros: parameter.value.shape)
+            var v = second.removeValue(forKey: parameter.name) ?? Tensor(zeros: parameter.value.shape)
+            parameter.gradient.scalars.withUnsafeBufferPointer { g in
+                parameter.value.scalars.withUnsafeMutableBufferPointer { w in
+                    m.scalars.withUnsafeMutableBufferPointer { mBuffer in
+                        v.scalars.withUnsafeMutableBufferPointer { vBuffer in
+                            let (gBase, wBase, mBase, vBase) = (g.baseAddress!, w.baseAddress!, mBuffer.baseAddress!, vBuffer.baseAddress!)
+                            Parallel.chunks(w.count, minimumPerChunk: 1 << 16) { _, range in
+                                for index in range {
+                                    var weight = wBase[index]
+                                    var gradient = gBase[index]
+                                    if decoupled { weight -= learningRate * weightDecay * weight } else { gradient += weightDecay * weight }
+                                    mBase[index] = beta1 * mBase[index] + (1 - beta1) * gradient
+                                    vBase[index] = beta2 * vBase[index] + (1 - beta2) * gradient * gradient
+                                    let mHat = mBase[index] / correction1
+                                    let vHat = vBase[index] / correction2
+                                    wBase[index] = weight - learningRate * mHat / (vHat.squareRoot() + epsilon)
+                                }
+                            }
+                        }
+                    }
+                }
             }
             first[parameter.name] = m
             second[parameter.name] = v

@@ -24,6 +24,18 @@ public final class Parameter: GradientSink {
         self.gradient.add(gradient)
     }
 
+    /// Adds `factor · value` to the gradient in place (the L2 penalty's gradient).
+    public func addToGradient(scaledValue factor: Float) {
+        value.scalars.withUnsafeBufferPointer { w in
+            gradient.scalars.withUnsafeMutableBufferPointer { g in
+                let (wBase, gBase) = (w.baseAddress!, g.baseAddress!)
+                Parallel.chunks(g.count, minimumPerChunk: 1 << 16) { _, range in
+                    for index in range { gBase[index] += factor * wBase[index] }
+                }
+            }
+        }
+    }
+
     /// Clears the gradient before the next step.
     public func zeroGradient() {
         gradient.scalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
@@ -41,13 +53,10 @@ public enum WeightDecay {
     public static func apply(_ coefficient: Float, to parameters: [Parameter]) -> Float {
         var penalty: Double = 0
         for parameter in parameters where parameter.decays {
-            var gradient = parameter.value
-            for index in 0..<gradient.count {
-                let w = parameter.value.scalars[index]
-                penalty += Double(coefficient * w * w)
-                gradient.scalars[index] = 2 * coefficient * w
+            parameter.value.scalars.withUnsafeBufferPointer { w in
+                for index in 0..<w.count { penalty += Double(coefficient * w[index] * w[index]) }
             }
-            parameter.accumulate(gradient)
+            parameter.addToGradient(scaledValue: 2 * coefficient)
         }
         return Float(penalty)
     }

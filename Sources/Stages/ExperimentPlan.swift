@@ -61,6 +61,11 @@ public struct ExperimentPlan {
         throw Diagnostic(file: specPath, message: "model.graph names '\(name)', which is neither a path nor a file in Experiments/models/")
     }
 
+    /// Bumped when the tensor engine's numerics change (a new kernel, another summation order):
+    /// it is the code version of every stage that runs a network, so their cache entries renew.
+    /// 2: Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions.
+    static let engineVersion = 2
+
     static func stages(spec: CanonicalValue, modelFile: String) throws -> [Stage] {
         let seed = CanonicalValue.integer(spec["seed"]?.int ?? 1)
         let modelText = (try? String(contentsOfFile: modelFile, encoding: .utf8)) ?? ""
@@ -71,18 +76,18 @@ public struct ExperimentPlan {
         ]
         var last = "features"
         if spec["pretrain"] != nil {
-            stages.append(Stage(id: "pretrain", kind: "pretrain", parameters: .object(["pretrain": spec["pretrain"]!, "model": model, "seed": seed,
+            stages.append(Stage(id: "pretrain", kind: "pretrain", codeVersion: engineVersion, parameters: .object(["pretrain": spec["pretrain"]!, "model": model, "seed": seed,
                                                                                       "validation": spec["dataset"]?["validation_fraction"] ?? .null]),
                                 inputs: [last]) { try ExperimentStages.pretrain(spec, modelFile: modelFile, $0) })
             last = "pretrain"
         }
         if spec["finetune"] != nil {
-            stages.append(Stage(id: "finetune", kind: "finetune", parameters: .object(["finetune": spec["finetune"]!, "model": model, "seed": seed,
+            stages.append(Stage(id: "finetune", kind: "finetune", codeVersion: engineVersion, parameters: .object(["finetune": spec["finetune"]!, "model": model, "seed": seed,
                                                                                       "enrolment": spec["evaluate"]?["enrolment"] ?? .null]),
                                 inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.finetune(spec, modelFile: modelFile, $0) })
             last = "finetune"
         }
-        stages.append(Stage(id: "evaluate", kind: "evaluate", parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed]),
+        stages.append(Stage(id: "evaluate", kind: "evaluate", codeVersion: engineVersion, parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed]),
                             inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.evaluate(spec, modelFile: modelFile, $0) })
         // The report draws the sample utterance with the spec's front end, so features settings are its parameters.
         stages.append(Stage(id: "report", kind: "report", codeVersion: 2, parameters: .object(["features": spec["features"] ?? .null]),

@@ -47,23 +47,41 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     /// Elements of one sample's input.
     var inputSize: Int { height * width * inputChannels }
 
-    /// Gathers the patches of one sample into rows of `columns` [positions × patchSize].
+    /// Gathers the patches of one sample into rows of `columns` [positions × patchSize]. Taps
+    /// of one kernel row that fall inside the input are adjacent pixels when the dilation is 1,
+    /// so each kernel row is one contiguous copy plus zeros for the taps in the padding.
     func im2col(_ input: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>) {
         let c = inputChannels
         var row = columns
         for oh in 0..<outputHeight {
             for ow in 0..<outputWidth {
                 var destination = row
+                let firstColumn = ow * strideWidth - padLeft
                 for i in 0..<kernelHeight {
                     let ih = oh * strideHeight - padTop + i * dilationHeight
-                    for j in 0..<kernelWidth {
-                        let iw = ow * strideWidth - padLeft + j * dilationWidth
-                        if ih >= 0 && ih < height && iw >= 0 && iw < width {
-                            destination.update(from: input + (ih * width + iw) * c, count: c)
-                        } else {
-                            destination.update(repeating: 0, count: c)
+                    guard ih >= 0 && ih < height else {
+                        destination.update(repeating: 0, count: kernelWidth * c)
+                        destination += kernelWidth * c
+                        continue
+                    }
+                    if dilationWidth == 1 {
+                        // Taps [low, high) are inside the input; the rest read the zero padding.
+                        let low = min(kernelWidth, max(0, -firstColumn))
+                        let high = max(low, min(kernelWidth, width - firstColumn))
+                        if low > 0 { destination.update(repeating: 0, count: low * c) }
+                        if high > low { (destination + low * c).update(from: input + (ih * width + firstColumn + low) * c, count: (high - low) * c) }
+                        if high < kernelWidth { (destination + high * c).update(repeating: 0, count: (kernelWidth - high) * c) }
+                        destination += kernelWidth * c
+                    } else {
+                        for j in 0..<kernelWidth {
+                            let iw = firstColumn + j * dilationWidth
+                            if iw >= 0 && iw < width {
+                                destination.update(from: input + (ih * width + iw) * c, count: c)
+                            } else {
+                                destination.update(repeating: 0, count: c)
+                            }
+                            destination += c
                         }
-                        destination += c
                     }
                 }
                 row += patchSize
@@ -71,25 +89,35 @@ public struct ConvolutionGeometry: Equatable, Sendable {
         }
     }
 
-    /// Scatter-adds rows of `columns` back onto one sample's input gradient (the adjoint of im2col).
+    /// The adjoint of im2col for one sample, as a gather: each input pixel's gradient is the sum
+    /// of the `columns` entries of every patch that read it, written once (so the gradient buffer
+    /// needs no zero-fill and no read-modify-write pass per tap).
     func col2im(_ columns: UnsafePointer<Float>, _ input: UnsafeMutablePointer<Float>) {
         let c = inputChannels
-        var row = columns
-        for oh in 0..<outputHeight {
-            for ow in 0..<outputWidth {
-                var source = row
+        for ih in 0..<height {
+            for iw in 0..<width {
+                let target = input + (ih * width + iw) * c
+                var written = false
                 for i in 0..<kernelHeight {
-                    let ih = oh * strideHeight - padTop + i * dilationHeight
+                    let t = ih + padTop - i * dilationHeight
+                    guard t >= 0, t % strideHeight == 0 else { continue }
+                    let oh = t / strideHeight
+                    guard oh < outputHeight else { continue }
                     for j in 0..<kernelWidth {
-                        let iw = ow * strideWidth - padLeft + j * dilationWidth
-                        if ih >= 0 && ih < height && iw >= 0 && iw < width {
-                            let target = input + (ih * width + iw) * c
+                        let u = iw + padLeft - j * dilationWidth
+                        guard u >= 0, u % strideWidth == 0 else { continue }
+                        let ow = u / strideWidth
+                        guard ow < outputWidth else { continue }
+                        let source = columns + (oh * outputWidth + ow) * patchSize + (i * kernelWidth + j) * c
+                        if written {
                             for channel in 0..<c { target[channel] += source[channel] }
+                        } else {
+                            target.update(from: source, count: c)
+                            written = true
                         }
-                        source += c
                     }
                 }
-                row += patchSize
+                if !written { target.update(repeating: 0, count: c) }
             }
         }
     }
@@ -113,13 +141,18 @@ public func conv2d(_ x: Variable, kernel: Variable, bias: Variable?, stride: (In
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: a \(g.kernelHeight)×\(g.kernelWidth) kernel with stride \(stride) leaves no output from \(x.shape)")
     let outputSize = g.positions * g.outputChannels
     var y = Tensor(uninitializedShape: [g.batch, g.outputHeight, g.outputWidth, g.outputChannels])
+    let winograd = WinogradConvolution.applies(to: g)
     x.value.scalars.withUnsafeBufferPointer { input in
         kernel.value.scalars.withUnsafeBufferPointer { w in
             y.scalars.withUnsafeMutableBufferPointer { out in
+                if winograd {
+                    WinogradConvolution(kernel: w.baseAddress!, inputChannels: g.inputChannels, outputChannels: g.outputChannels, adjoint: false)
+                        .run(input.baseAddress!, out.baseAddress!, batch: g.batch, height: g.height, width: g.width)
+                    return
+                }
                 Parallel.chunks(g.batch) { _, samples in
                     let group = g.samplesPerGroup
-                    let columns = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: group * g.positions * g.patchSize)
-                    defer { columns?.deallocate() }
+                    let columns = g.isPointwise ? nil : Scratch.buffer(.columns, count: group * g.positions * g.patchSize)
                     var first = samples.lowerBound
                     while first < samples.upperBound {
                         let count = min(group, samples.upperBound - first)
@@ -144,24 +177,33 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
     let outputSize = g.positions * g.outputChannels
     let chunkCount = Parallel.chunkCount(g.batch)
     let weightSize = g.patchSize * g.outputChannels
-    var partialWeights = [Float](repeating: 0, count: kernel.requiresGradient ? chunkCount * weightSize : 0)
-    var dxScalars = [Float](repeating: 0, count: x.requiresGradient ? x.value.count : 0)
+    var partialWeights = [Float](repeating: 0, count: kernel.requiresGradient && !WinogradConvolution.applies(to: g) ? chunkCount * weightSize : 0)
+    // Every element of dx is written exactly once (by the GEMM or by col2im's gather).
+    var dxScalars = x.requiresGradient ? Tensor(uninitializedShape: x.shape).scalars : []
     dxScalars.withUnsafeMutableBufferPointer { dxBuffer in
     x.value.scalars.withUnsafeBufferPointer { input in
         kernel.value.scalars.withUnsafeBufferPointer { w in
             dy.scalars.withUnsafeBufferPointer { gradient in
                 partialWeights.withUnsafeMutableBufferPointer { partial in
-                    let dxPointer: UnsafeMutablePointer<Float>? = x.requiresGradient ? dxBuffer.baseAddress : nil
+                    // Winograd computes dx as its own convolution after this loop.
+                    let winograd = WinogradConvolution.applies(to: g)
+                    let dxPointer: UnsafeMutablePointer<Float>? = x.requiresGradient && !winograd ? dxBuffer.baseAddress : nil
+                    if x.requiresGradient && winograd {
+                        WinogradConvolution(kernel: w.baseAddress!, inputChannels: g.inputChannels, outputChannels: g.outputChannels, adjoint: true)
+                            .run(gradient.baseAddress!, dxBuffer.baseAddress!, batch: g.batch, height: g.height, width: g.width)
+                    }
+                    // …and the kernel gradient from the same transforms.
+                    let kernelByIm2col = kernel.requiresGradient && !winograd
+                    guard kernelByIm2col || dxPointer != nil else { return }
                     Parallel.chunks(g.batch) { chunk, samples in
                         let group = g.samplesPerGroup
-                        let columns = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: group * g.positions * g.patchSize)
-                        defer { columns?.deallocate() }
+                        let columns = g.isPointwise ? nil : Scratch.buffer(.columns, count: group * g.positions * g.patchSize)
                         var first = samples.lowerBound
                         while first < samples.upperBound {
                             let count = min(group, samples.upperBound - first)
                             let m = count * g.positions
                             let dyGroup = gradient.baseAddress! + first * outputSize
-                            if kernel.requiresGradient {
+                            if kernelByIm2col {
                                 // dW[K×C_out] += colᵀ[K×m]·dY[m×C_out]
                                 let a = g.patches(input.baseAddress!, first: first, count: count, columns: columns)
                                 gemm(.transposed, .none, m: g.patchSize, n: g.outputChannels, k: m, a: a, b: dyGroup, beta: 1,
@@ -187,13 +229,30 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
     }
     let dx = x.requiresGradient ? Tensor(shape: x.shape, scalars: dxScalars) : nil
     var dw: Tensor? = nil
-    if kernel.requiresGradient {
-        // Sum the per-chunk partials in chunk order: the same bits at a given thread count.
-        var total = [Float](repeating: 0, count: weightSize)
-        for chunk in 0..<chunkCount {
-            for index in 0..<weightSize { total[index] += partialWeights[chunk * weightSize + index] }
+    if kernel.requiresGradient && WinogradConvolution.applies(to: g) {
+        let scalars = x.value.scalars.withUnsafeBufferPointer { input in
+            dy.scalars.withUnsafeBufferPointer { gradient in
+                WinogradConvolution.kernelGradient(input: input.baseAddress!, gradient: gradient.baseAddress!, batch: g.batch, height: g.height,
+                                                   width: g.width, inputChannels: g.inputChannels, outputChannels: g.outputChannels)
+            }
         }
-        dw = Tensor(shape: kernel.shape, scalars: total)
+        dw = Tensor(shape: kernel.shape, scalars: scalars)
+    } else if kernel.requiresGradient {
+        // Sum the per-chunk partials in chunk order: the same bits at a given thread count.
+        var total = Tensor(uninitializedShape: kernel.shape)
+        partialWeights.withUnsafeBufferPointer { partial in
+            total.scalars.withUnsafeMutableBufferPointer { sum in
+                let (partialBase, sumBase) = (partial.baseAddress!, sum.baseAddress!)
+                Parallel.chunks(weightSize, minimumPerChunk: 1 << 15) { _, range in
+                    for index in range {
+                        var value: Float = 0
+                        for chunk in 0..<chunkCount { value += partialBase[chunk * weightSize + index] }
+                        sumBase[index] = value
+                    }
+                }
+            }
+        }
+        dw = total
     }
     var db: Tensor? = nil
     if let bias, bias.requiresGradient { db = channelSums(dy) }
@@ -215,13 +274,23 @@ func addChannelBias(_ y: inout Tensor, _ bias: Tensor) {
     }
 }
 
-/// Σ over every axis but the last: [.., C] → [C].
+/// Σ over every axis but the last: [.., C] → [C]; rows are split into per-thread chunks summed
+/// in Double and combined in chunk order (the same bits at a given thread count).
 func channelSums(_ x: Tensor) -> Tensor {
     let channels = x.shape.last!
     let rows = x.count / channels
-    var sums = [Double](repeating: 0, count: channels)
+    let chunkCount = Parallel.chunkCount(rows, minimumPerChunk: 1024)
+    var partial = [Double](repeating: 0, count: chunkCount * channels)
     x.scalars.withUnsafeBufferPointer { values in
-        for row in 0..<rows { for c in 0..<channels { sums[c] += Double(values[row * channels + c]) } }
+        partial.withUnsafeMutableBufferPointer { sums in
+            let (valueBase, sumBase) = (values.baseAddress!, sums.baseAddress!)
+            Parallel.chunks(rows, minimumPerChunk: 1024) { chunk, range in
+                let target = sumBase + chunk * channels
+                for row in range { for c in 0..<channels { target[c] += Double(valueBase[row * channels + c]) } }
+            }
+        }
     }
+    var sums = [Double](repeating: 0, count: channels)
+    for chunk in 0..<chunkCount { for c in 0..<channels { sums[c] += partial[chunk * channels + c] } }
     return Tensor(shape: [channels], scalars: sums.map { Float($0) })
 }

@@ -97,7 +97,10 @@ extension Tensor {
         precondition(shape == other.shape, "cannot add \(other.shape) into \(shape)")
         scalars.withUnsafeMutableBufferPointer { target in
             other.scalars.withUnsafeBufferPointer { source in
-                for index in 0..<target.count { target[index] += source[index] }
+                let targetBase = target.baseAddress!, sourceBase = source.baseAddress!
+                Parallel.chunks(target.count, minimumPerChunk: 1 << 16) { _, range in
+                    for index in range { targetBase[index] += sourceBase[index] }
+                }
             }
         }
     }

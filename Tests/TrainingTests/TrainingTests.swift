@@ -95,10 +95,11 @@ import Tensor
         #expect(accuracy >= 3 * 0.125, "validation accuracy \(accuracy) is not well above chance")
 
         var settings = TripletFinetuning.Settings()
-        settings.optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e-3, momentum: 0.9)
+        settings.optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e-2, momentum: 0.9)
         settings.triplets = 12
-        settings.steps = 60
+        settings.steps = 200
         settings.evaluateEvery = 20
+        settings.mining = "hard"
         let pretrainedEER = try Embedding.equalErrorRate(model: model, data: Self.corpus.evaluation, trials: Self.corpus.trials)
         let best = try TripletFinetuning(settings: settings, folder: finetuneFolder.url.path, progress: ProgressReporter(enabled: false))
             .run(model: model, train: Self.corpus.train, evaluation: Self.corpus.evaluation, trials: Self.corpus.trials)
