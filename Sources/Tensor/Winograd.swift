@@ -99,11 +99,8 @@ struct WinogradConvolution {
         let tileColumns = (width + 1) / 2
         let stride = tileCount * c
         // The 4×4 patch's rows after the column transform: 16 vectors of C channels.
-        let rowsBuffer = UnsafeMutablePointer<Float>.allocate(capacity: 16 * c)
+        let (rowsBuffer, zeros) = tileScratch(vectors: 16, channels: c)
         defer { rowsBuffer.deallocate() }
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: c)
-        zeros.initialize(repeating: 0, count: c)
-        defer { zeros.deallocate() }
         for tileRow in 0..<((height + 1) / 2) {
             for tileColumn in 0..<tileColumns {
                 let top = tileRow * 2 - 1, left = tileColumn * 2 - 1
@@ -113,7 +110,7 @@ struct WinogradConvolution {
                     let rowInside = y >= 0 && y < height
                     // Pixels outside the input read a zero vector (the `same` padding).
                     func pixel(_ j: Int) -> UnsafePointer<Float> {
-                        rowInside && left + j >= 0 && left + j < width ? input + (y * width + left + j) * c : UnsafePointer(zeros)
+                        rowInside && left + j >= 0 && left + j < width ? input + (y * width + left + j) * c : zeros
                     }
                     let (d0, d1, d2, d3) = (pixel(0), pixel(1), pixel(2), pixel(3))
                     let r = rowsBuffer + i * 4 * c
@@ -259,18 +256,15 @@ struct WinogradConvolution {
                                   tileOffset: Int, tileCount: Int, height: Int, width: Int) {
         let tileColumns = (width + 1) / 2
         let stride = tileCount * c
-        let rowsBuffer = UnsafeMutablePointer<Float>.allocate(capacity: 8 * c)
+        let (rowsBuffer, zeros) = tileScratch(vectors: 8, channels: c)
         defer { rowsBuffer.deallocate() }
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: c)
-        zeros.initialize(repeating: 0, count: c)
-        defer { zeros.deallocate() }
         for tileRow in 0..<((height + 1) / 2) {
             for tileColumn in 0..<tileColumns {
                 // Row a of the 2×2 gradient block, expanded along columns to four: (d0, d0 + d1, d0 − d1, −d1).
                 for a in 0..<2 {
                     let y = tileRow * 2 + a, x = tileColumn * 2
-                    let d0 = y < height ? gradient + (y * width + x) * c : UnsafePointer(zeros)
-                    let d1 = y < height && x + 1 < width ? gradient + (y * width + x + 1) * c : UnsafePointer(zeros)
+                    let d0 = y < height ? gradient + (y * width + x) * c : zeros
+                    let d1 = y < height && x + 1 < width ? gradient + (y * width + x + 1) * c : zeros
                     let r = rowsBuffer + a * 4 * c
                     for channel in 0..<c {
                         r[channel] = d0[channel]
@@ -296,6 +290,14 @@ struct WinogradConvolution {
                 }
             }
         }
+    }
+
+    /// One allocation holding `vectors` working vectors of C channels, then one zero vector (what
+    /// pixels in the padding read); the caller deallocates the first pointer.
+    static func tileScratch(vectors: Int, channels: Int) -> (rows: UnsafeMutablePointer<Float>, zeros: UnsafePointer<Float>) {
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: (vectors + 1) * channels)
+        (buffer + vectors * channels).initialize(repeating: 0, count: channels)
+        return (buffer, UnsafePointer(buffer + vectors * channels))
     }
 
     /// Samples per group so that the scratch stays near 4 M floats.
