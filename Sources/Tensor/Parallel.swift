@@ -25,6 +25,10 @@ public enum Parallel {
             let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
             _ = mallopt(-3, 32 << 20)
             _ = mallopt(-1, Int32.max)
+            // M_MMAP_MAX (−4) = 0: activations above the 32 MB mmap ceiling (SE-ResNet's first
+            // layers) come from the heap too, so they reuse freed memory instead of faulting in
+            // fresh zeroed pages every step (8% of an SE-ResNet step before, measured with perf).
+            _ = mallopt(-4, 0)
         }
         #endif
         return max(1, ProcessInfo.activeCores)
