@@ -50,7 +50,6 @@ public struct PublishedRun {
             if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) {
                 for case let file as URL in walker where file.lastPathComponent == "metrics.csv" { folders.append(file.deletingLastPathComponent().standardizedFileURL) }
             }
-            if FileManager.default.fileExists(atPath: root.appendingPathComponent("metrics.csv").path) && !folders.contains(root) { folders.append(root) }
             guard !folders.isEmpty else {
                 throw PipelineError("no results under \(path): a run folder holds metrics.csv (run `speakerlab run SPEC` first)")
             }

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BINARY=$PWD/.build/release/speakerlab
 WORK=$(mktemp -d /var/tmp/speakerlab-slurm-test.XXXXXX)
-trap 'scancel --user="$(id -un)" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'scancel --user="$(id -un)" 2>/dev/null || true; rm -rf "$WORK"; bash scripts/slurm/test-cluster.sh stop' EXIT
 TINY=(--set dataset.speakers=8 --set dataset.utterances=6 --set dataset.test_fraction=0.5 --set features.seconds=1.0
       --set pretrain.epochs=6 --set finetune.steps=4 --set finetune.evaluate_every=2 --set finetune.triplets=4)
 fail() { echo "test-slurm: FAILED: $*" >&2; exit 1; }
