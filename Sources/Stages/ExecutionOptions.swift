@@ -35,7 +35,7 @@ public struct ExecutionOptions: Sendable {
     }
 
     /// The executor for a spec; `recipes` maps each stage id of the graph to how a job rebuilds it.
-    func executor(spec: CanonicalValue, locations: ExperimentRun.Locations, recipes: [String: Recipe]) throws -> Executor {
+    func executor(spec: CanonicalValue, recipes: [String: Recipe]) throws -> Executor {
         let block = spec["execution"]
         let kind = executor ?? block?["executor"]?.string ?? "local"
         switch kind {

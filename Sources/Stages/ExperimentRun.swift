@@ -33,7 +33,7 @@ public enum ExperimentRun {
         let recipes = Dictionary(uniqueKeysWithValues: plan.graph.stages.map {
             ($0.id, ExecutionOptions.Recipe(spec: absolute(specPath), overrides: overrides, stage: $0.id, results: absolute(locations.results.path)))
         })
-        let executor = try execution.executor(spec: plan.spec, locations: locations, recipes: recipes)
+        let executor = try execution.executor(spec: plan.spec, recipes: recipes)
         let summary = executor.run(plan.graph, store: store, force: forced)
         if summary.succeeded { try publish(plan, store: store, locations: locations) }
         return summary

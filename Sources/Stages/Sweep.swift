@@ -129,7 +129,7 @@ public struct Sweep: Sendable {
         }
         let graph = try StageGraph(stages)
         let store = try ArtifactStore(root: locations.cache)
-        let executor = try execution.executor(spec: plans[0].1.spec, locations: locations, recipes: recipes)
+        let executor = try execution.executor(spec: plans[0].1.spec, recipes: recipes)
         let summary = executor.run(graph, store: store, force: [])
         var table: Table?
         for (point, plan) in plans where store.isComplete(plan.graph.keys["report"]!) {

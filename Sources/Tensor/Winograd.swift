@@ -72,7 +72,7 @@ struct WinogradConvolution {
         let tileCount = tilesPerSample * count
         let cin = inputChannels, cout = outputChannels
         for s in 0..<count {
-            transformInput(input + (first + s) * height * width * cin, into: transformed, tileOffset: s * tilesPerSample, tileCount: tileCount,
+            Self.transformInput(input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample, tileCount: tileCount,
                            height: height, width: width)
         }
         filter.withUnsafeBufferPointer { u in
@@ -89,11 +89,6 @@ struct WinogradConvolution {
 
     /// Bᵀ d B for every tile of one sample, with Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]];
     /// position p of tile t goes to `transformed[p][tileOffset + t][channel]`.
-    func transformInput(_ input: UnsafePointer<Float>, into transformed: UnsafeMutablePointer<Float>, tileOffset: Int, tileCount: Int,
-                        height: Int, width: Int) {
-        Self.transformInput(input, channels: inputChannels, into: transformed, tileOffset: tileOffset, tileCount: tileCount, height: height, width: width)
-    }
-
     static func transformInput(_ input: UnsafePointer<Float>, channels c: Int, into transformed: UnsafeMutablePointer<Float>, tileOffset: Int,
                                tileCount: Int, height: Int, width: Int) {
         let tileColumns = (width + 1) / 2
