@@ -21,7 +21,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // Layer 0: native libraries from Debian's -dev packages.
@@ -29,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        // SHA-256 for cache keys and checksums: OpenSSL's libcrypto, already on every Debian machine
+        // (swift-crypto built BoringSSL from ~400 C files for this one function; see the Makefile).
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Layer 0: the one seeded generator every layer shares (DESIGN §3, Randomness).
         .target(name: "Randomness", swiftSettings: optimised),
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
         .target(name: "Audio", dependencies: ["CSndFile", "CFFTW", "CSoxr"], swiftSettings: optimised),
         .target(name: "Metrics", swiftSettings: optimised),
-        .target(name: "Pipeline", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Pipeline", dependencies: ["CCrypto"]),
 
         // Layer 2.
         .target(name: "NN", dependencies: ["Tensor", "Randomness"], swiftSettings: optimised),
@@ -58,7 +60,7 @@ let package = Package(
 
         // Layer 6: the command-line tool.
         .executableTarget(name: "speakerlab", dependencies: [
-            "Stages", "Reports", "Audio", "Datasets", "Models", "Pipeline", "Spec",
+            "Stages", "Reports", "Audio", "Datasets", "Models", "Pipeline", "Spec", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 python3 -m pip install -q python_speech_features==0.6 librosa scipy numpy scikit-learn 2>/dev/null || {
     echo "error: cannot install the Python peers (pip install python_speech_features==0.6 librosa)"; exit 1; }
 
-swift build -c release --product speakerlab-benchmarks >/dev/null
+# The one build configuration every make target shares (Makefile): nothing new is built here.
+make --no-print-directory build >/dev/null
 bench=.build/release/speakerlab-benchmarks
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -37,7 +38,6 @@ peer=$(python3 Benchmarks/peers/metrics_peer.py 10000000 | sed -n 's/.*seconds=\
 report "metrics-10M-seconds" "$ours" scikit-learn "$peer"
 
 echo "== speakerlab plan on a 100-point sweep (seconds; the target is under 1)"
-swift build -c release --product speakerlab >/dev/null
 lrs=$(python3 -c "print(','.join(str(10 ** -(2 + i / 3)) for i in range(10)))")
 margins=$(python3 -c "print(','.join(str(0.05 * (i + 1)) for i in range(10)))")
 start=$(date +%s.%N)
@@ -51,7 +51,6 @@ if ! python3 -c "import torch" 2>/dev/null; then
     wheel=$(find / -name 'torch-*cpu*.whl' 2>/dev/null | head -1)
     python3 -m pip install -q "${wheel:-torch}" || { echo "error: cannot install PyTorch for the engine benchmark"; exit 1; }
 fi
-swift build -c release --product speakerlab-benchmarks >/dev/null
 for model in deepspeaker se-resnet; do
     ours=$($bench train-step "$model" 32 3)
     peer=$(python3 Benchmarks/peers/engine_peer.py "$model" 32 3 "$cores")

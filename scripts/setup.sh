@@ -3,7 +3,7 @@
 # As root it installs them; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 
-packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev libyaml-dev librsvg2-bin "$@")
+packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev libssl-dev libyaml-dev librsvg2-bin "$@")
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

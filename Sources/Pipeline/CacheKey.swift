@@ -1,5 +1,4 @@
 import Foundation
-import Crypto
 
 /// The content address of a stage's output: SHA-256 (hex) of the canonical JSON of the stage
 /// kind, its code version, its resolved parameters and its inputs' keys (DESIGN §3).
@@ -15,8 +14,7 @@ public struct CacheKey: Hashable, Sendable, Codable, CustomStringConvertible, Co
             "parameters": parameters,
             "inputs": .list(inputs.map { .string($0.hex) }),
         ])
-        let digest = SHA256.hash(data: Array(document.canonicalText.utf8))
-        hex = digest.map { String(format: "%02x", $0) }.joined()
+        hex = SHA256Digest.hex(of: document.canonicalText.utf8)
     }
 
     /// Wraps a key read back from disk; nil unless it is 64 lowercase hex digits.

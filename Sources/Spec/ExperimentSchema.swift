@@ -81,7 +81,10 @@ public enum ExperimentSchema {
             "mem": F(.string(allowed: nil), default: .string(""), "slurm: sbatch --mem per stage, e.g. 16G"),
             "cpus": F(.integer, default: .integer(0), "slurm: sbatch --cpus-per-task (0: the cluster's default)"),
             "max_parallel": F(.integer, default: .integer(0), "slurm: the %N cap on a sweep's job arrays (0: none)"),
-        ]), default: .object([:]), "where stages run; outside every cache key"),
+            "threads": F(.integer, default: .integer(0), "engine threads (0: the CPUs this process may use); results do not depend on it"),
+            "numerics": F(.string(allowed: ["reproducible", "fast"]), default: .string("reproducible"),
+                          "reproducible: the same bytes on any AVX2 machine; fast: OpenBLAS kernels for this CPU (in the network stages' keys)"),
+        ]), default: .object([:]), "where stages run; outside every cache key but execution.numerics: fast"),
         "report": F(.object([
             "title": F(.string(allowed: nil), default: .string(""), "the report's title (cosmetic: in no cache key)"),
         ]), default: .object([:]), "the report"),

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// What a run was computed on: recorded next to every result, never part of a cache key.
 public struct EnvironmentRecord: Codable, Sendable, Equatable {
@@ -14,6 +15,8 @@ public struct EnvironmentRecord: Codable, Sendable, Equatable {
     public let cores: Int
     /// Threads used for computation.
     public let threads: Int
+    /// What the numbers depend on: CPU, kernels, libraries, numerics version.
+    public let numerics: NumericsFingerprint?
 
     /// Records the current process's environment.
     public init(threads: Int) {
@@ -23,6 +26,7 @@ public struct EnvironmentRecord: Codable, Sendable, Equatable {
         host = ProcessInfo.processInfo.hostName
         cores = ProcessInfo.processInfo.activeProcessorCount
         self.threads = threads
+        numerics = .current
     }
 
     /// The compiler version this binary was built with.

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Tensor
 
 /// Where and how an experiment's stages run: the spec's `execution:` block, with command-line
 /// options taking precedence. Never part of a cache key: a stage computed on a cluster is the
@@ -19,6 +20,8 @@ public struct ExecutionOptions: Sendable {
     public var keepGoing = false
     /// Slurm: seconds between queue polls.
     public var pollSeconds = 2.0
+    /// Engine threads; nil takes the spec's `execution.threads` (0 there: the CPUs this process may use).
+    public var threads: Int?
 
     /// Creates options (every field may be set afterwards).
     public init(jobs: Int = 1, keepGoing: Bool = false) {
@@ -32,6 +35,16 @@ public struct ExecutionOptions: Sendable {
         let overrides: [String]
         let stage: String
         let results: String
+    }
+
+    /// Sets the engine's thread count and numerics mode for a spec, before any stage runs: the
+    /// command line's `--threads`, else `execution.threads`, else the CPUs this process may use.
+    public func applyEngineSettings(spec: CanonicalValue) throws {
+        let requested = threads ?? spec["execution"]?["threads"]?.int ?? 0
+        guard requested >= 0 else { throw PipelineError("--threads must be 1 or more (or 0 for the CPUs this process may use), not \(requested)") }
+        Parallel.threads = requested > 0 ? requested : ProcessorBudget.available
+        let mode = spec["execution"]?["numerics"]?.string.flatMap(NumericsMode.init(rawValue:)) ?? .reproducible
+        Numerics.select(mode)
     }
 
     /// The executor for a spec; `recipes` maps each stage id of the graph to how a job rebuilds it.
@@ -62,7 +75,9 @@ public struct ExecutionOptions: Sendable {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try AtomicFile.write(try encoder.encode(recipe), to: folder.appendingPathComponent("recipe.json").path)
-                return [binary, "stage", "run", folder.lastPathComponent, "--results", recipe.results] + (forced ? ["--force"] : [])
+                // A job with --cpus-per-task runs the engine on exactly that many threads.
+                return [binary, "stage", "run", folder.lastPathComponent, "--results", recipe.results]
+                    + (settings.cpus.map { ["--threads", String($0)] } ?? []) + (forced ? ["--force"] : [])
             }
         default:
             throw PipelineError("executor '\(kind)' is not known; use local or slurm")
@@ -73,13 +88,16 @@ public struct ExecutionOptions: Sendable {
 /// `speakerlab stage run KEY`: what a Slurm job runs.
 public enum StageJob {
     /// Rebuilds the stage a job folder's recipe names, checks that it still has the key, and runs it.
-    public static func run(key hex: String, locations: ExperimentRun.Locations, force: Bool) throws -> StageRunner.Outcome {
+    public static func run(key hex: String, locations: ExperimentRun.Locations, force: Bool, threads: Int? = nil) throws -> StageRunner.Outcome {
         guard let key = CacheKey(hex: hex) else { throw PipelineError("'\(hex)' is not a cache key (64 hex digits)") }
         let store = try ArtifactStore(root: locations.cache)
         let file = SlurmExecutor.jobFolder(store, key).appendingPathComponent("recipe.json")
         guard let data = try? Data(contentsOf: file) else { throw PipelineError("\(file.path) is missing; the runner writes it when it submits the job") }
         let recipe = try JSONDecoder().decode(ExecutionOptions.Recipe.self, from: data)
         let plan = try ExperimentPlan(specPath: recipe.spec, overrides: recipe.overrides)
+        var options = ExecutionOptions()
+        options.threads = threads
+        try options.applyEngineSettings(spec: plan.spec)
         guard plan.graph.keys[recipe.stage] == key else {
             throw PipelineError("stage '\(recipe.stage)' of \(recipe.spec) now has key \(plan.graph.keys[recipe.stage]?.short ?? "none"), not \(key.short): the spec, a model file or SpeakerLab changed since the job was submitted; rerun `speakerlab run`")
         }

@@ -61,15 +61,23 @@ public struct ExperimentPlan {
         throw Diagnostic(file: specPath, message: "model.graph names '\(name)', which is neither a path nor a file in Experiments/models/")
     }
 
-    /// Bumped when the tensor engine's numerics change (a new kernel, another summation order):
-    /// it is the code version of every stage that runs a network, so their cache entries renew.
-    /// 2: Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions.
-    static let engineVersion = 2
+    /// The code version of every stage that runs a network: the engine's numerics version, bumped
+    /// when a kernel's rounding changes, so their cache entries renew (`Numerics.version`).
+    static let engineVersion = Numerics.version
+
+    /// What the numerics add to a network stage's parameters: nothing in reproducible mode (the
+    /// result is the same everywhere); in fast mode the mode and this machine's BLAS kernel family,
+    /// so a fast result is only reused by a machine that makes the same one.
+    static func numericsParameters(_ spec: CanonicalValue) -> [String: CanonicalValue] {
+        guard spec["execution"]?["numerics"]?.string == NumericsMode.fast.rawValue else { return [:] }
+        return ["numerics": .object(["mode": .string("fast"), "blas_kernel": .string(Numerics.kernelName(for: .fast))])]
+    }
 
     static func stages(spec: CanonicalValue, modelFile: String) throws -> [Stage] {
         let seed = CanonicalValue.integer(spec["seed"]?.int ?? 1)
         let modelText = (try? String(contentsOfFile: modelFile, encoding: .utf8)) ?? ""
         let model: CanonicalValue = .object(["section": spec["model"] ?? .null, "graph_text": .string(modelText)])
+        let numerics = numericsParameters(spec)
         var stages = [
             Stage(id: "prepare", kind: "prepare", parameters: .object(["dataset": spec["dataset"] ?? .null, "seed": seed])) { try ExperimentStages.prepare(spec, $0) },
             Stage(id: "features", kind: "features", parameters: .object(["features": spec["features"] ?? .null]), inputs: ["prepare"]) { try ExperimentStages.features(spec, $0) },
@@ -77,17 +85,17 @@ public struct ExperimentPlan {
         var last = "features"
         if spec["pretrain"] != nil {
             stages.append(Stage(id: "pretrain", kind: "pretrain", codeVersion: engineVersion, parameters: .object(["pretrain": spec["pretrain"]!, "model": model, "seed": seed,
-                                                                                      "validation": spec["dataset"]?["validation_fraction"] ?? .null]),
+                                                                                      "validation": spec["dataset"]?["validation_fraction"] ?? .null].merging(numerics) { $1 }),
                                 inputs: [last]) { try ExperimentStages.pretrain(spec, modelFile: modelFile, $0) })
             last = "pretrain"
         }
         if spec["finetune"] != nil {
             stages.append(Stage(id: "finetune", kind: "finetune", codeVersion: engineVersion, parameters: .object(["finetune": spec["finetune"]!, "model": model, "seed": seed,
-                                                                                      "enrolment": spec["evaluate"]?["enrolment"] ?? .null]),
+                                                                                      "enrolment": spec["evaluate"]?["enrolment"] ?? .null].merging(numerics) { $1 }),
                                 inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.finetune(spec, modelFile: modelFile, $0) })
             last = "finetune"
         }
-        stages.append(Stage(id: "evaluate", kind: "evaluate", codeVersion: engineVersion, parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed]),
+        stages.append(Stage(id: "evaluate", kind: "evaluate", codeVersion: engineVersion, parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed].merging(numerics) { $1 }),
                             inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.evaluate(spec, modelFile: modelFile, $0) })
         // The report draws the sample utterance with the spec's front end, so features settings are its parameters.
         stages.append(Stage(id: "report", kind: "report", codeVersion: 2, parameters: .object(["features": spec["features"] ?? .null]),

@@ -84,7 +84,7 @@ struct ExperimentReport {
     var environmentTable: Table {
         Table(header: ["item", "value"], rows: [
             ["SpeakerLab", environment.speakerlabVersion], ["Swift", environment.swift], ["operating system", environment.operatingSystem],
-            ["cores", String(environment.cores)], ["threads", String(environment.threads)],
-        ])
+            ["cores", String(environment.cores)],
+        ] + (environment.numerics?.rows ?? [["threads", String(environment.threads)]]))
     }
 }

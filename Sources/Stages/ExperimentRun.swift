@@ -24,6 +24,7 @@ public enum ExperimentRun {
     /// Runs a spec with the chosen executor (local threads or Slurm jobs).
     public static func run(specPath: String, overrides: [String], locations: Locations, execution: ExecutionOptions, force: Set<String>) throws -> StageRunner.Summary {
         let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
+        try execution.applyEngineSettings(spec: plan.spec)
         for id in force where !plan.graph.stages.contains(where: { $0.id == id }) {
             throw PipelineError("--force names '\(id)', which is not a stage of this plan; stages: \(plan.graph.stages.map(\.id).joined(separator: ", "))")
         }

@@ -73,7 +73,7 @@ enum ExperimentStages {
         guard settings.cutPad != .none else {
             throw TrainingError("training and scoring need one length per utterance; set features.cut: seed (and features.seconds)")
         }
-        let results = ParallelFeatureExtraction.run(paths: utterances.map(\.path), settings: settings, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let results = ParallelFeatureExtraction.run(paths: utterances.map(\.path), settings: settings, threads: Parallel.threads)
         let failures = results.compactMap { if case let .failure(error) = $0 { return "\(error)" } else { return nil } }
         guard failures.isEmpty else { throw DatasetError("\(failures.count) file(s) failed:\n" + failures.joined(separator: "\n")) }
         let matrices = results.map { try! $0.get() }

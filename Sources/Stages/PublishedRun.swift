@@ -19,6 +19,13 @@ public struct PublishedRun {
         (try? String(contentsOf: folder.appendingPathComponent("history.csv"), encoding: .utf8)).flatMap { try? CSV.parse($0) }
     }
 
+    /// The numerics fingerprint of the machine that computed it (`environment.json`), when recorded.
+    public var fingerprint: NumericsFingerprint? {
+        struct Record: Decodable { let numerics: NumericsFingerprint? }
+        return (try? Data(contentsOf: folder.appendingPathComponent("environment.json")))
+            .flatMap { try? JSONDecoder().decode(Record.self, from: $0) }?.numerics
+    }
+
     /// The value of a metric, when the run has it.
     public func metric(_ name: String) -> String? { metrics.first { $0.name == name }?.value }
 

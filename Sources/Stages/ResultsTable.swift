@@ -59,3 +59,26 @@ extension ResultsTable {
         return MarkdownTableCheck(expected: table, tolerance: tolerance).differences(in: text).map { "\(file):\($0.line): \($0.message)" }
     }
 }
+
+extension ResultsTable {
+    /// Why published digits may differ: for each run whose numerics fingerprint differs from the
+    /// first run's or from this machine's, the fields that differ (empty when they all agree).
+    public static func fingerprintNotes(_ runs: [PublishedRun]) -> [String] {
+        let current = NumericsFingerprint.current
+        var notes: [String] = []
+        let recorded = runs.compactMap { run in run.fingerprint.map { (run, $0) } }
+        if let (firstRun, first) = recorded.first {
+            for (run, fingerprint) in recorded.dropFirst() {
+                let differences = fingerprint.differences(from: first).filter { !$0.hasPrefix("threads") }
+                if !differences.isEmpty { notes.append("\(run.name) was computed with other numerics than \(firstRun.name): " + differences.joined(separator: "; ")) }
+            }
+        }
+        for (run, fingerprint) in recorded {
+            let differences = fingerprint.differences(from: current).filter { !$0.hasPrefix("threads") && !$0.hasPrefix("CPU") }
+            if !differences.isEmpty { notes.append("\(run.name) was computed with other numerics than this machine's (the run's vs this machine's): " + differences.joined(separator: "; ")) }
+        }
+        let unrecorded = runs.filter { $0.fingerprint == nil }.map(\.name)
+        if !unrecorded.isEmpty { notes.append("no numerics fingerprint recorded for \(unrecorded.joined(separator: ", ")) (made before SpeakerLab recorded one)") }
+        return notes
+    }
+}

@@ -103,6 +103,10 @@ public struct Sweep: Sendable {
     /// Runs every point with the chosen executor; on Slurm each stage kind shared by several points is one job array.
     public func run(specPath: String, locations: ExperimentRun.Locations, execution: ExecutionOptions) throws -> StageRunner.Summary {
         let plans = try points.map { point in (point, try ExperimentPlan(specPath: specPath, overrides: fixed + point.overrides)) }
+        // The engine settings are the process's: one numerics mode for every point.
+        let modes = Set(plans.map { $0.1.spec["execution"]?["numerics"]?.string ?? "reproducible" })
+        guard modes.count <= 1 else { throw PipelineError("execution.numerics cannot be swept (the points ask for \(modes.sorted().joined(separator: " and "))); run each mode as its own sweep") }
+        if let first = plans.first { try execution.applyEngineSettings(spec: first.1.spec) }
         // A stage several points share (same key) is listed once, under its first point's name.
         var firstName: [CacheKey: String] = [:]
         for (point, plan) in plans {

@@ -85,7 +85,7 @@ public func batchNorm(_ x: Variable, scale gamma: Variable, offset beta: Variabl
     }
 }
 
-/// Per-channel mean and biased variance over rows, summed in Double per chunk and combined in chunk order.
+/// Per-channel mean and biased variance over rows, summed in Double per reduction chunk and combined in chunk order.
 func channelMoments(_ x: Tensor, rows: Int, channels: Int) -> (mean: [Float], variance: [Float]) {
     let chunkCount = Parallel.chunkCount(rows, minimumPerChunk: 256)
     var partial = [Double](repeating: 0, count: chunkCount * channels * 2)

@@ -195,6 +195,7 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
                     // …and the kernel gradient from the same transforms.
                     let kernelByIm2col = kernel.requiresGradient && !winograd
                     guard kernelByIm2col || dxPointer != nil else { return }
+                    // Chunks fixed by the batch alone: the kernel gradient's partial sums do not depend on the thread count.
                     Parallel.chunks(g.batch) { chunk, samples in
                         let group = g.samplesPerGroup
                         let columns = g.isPointwise ? nil : Scratch.buffer(.columns, count: group * g.positions * g.patchSize)
@@ -238,7 +239,7 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
         }
         dw = Tensor(shape: kernel.shape, scalars: scalars)
     } else if kernel.requiresGradient {
-        // Sum the per-chunk partials in chunk order: the same bits at a given thread count.
+        // Sum the per-chunk partials in chunk order: the same bits at any thread count.
         var total = Tensor(uninitializedShape: kernel.shape)
         partialWeights.withUnsafeBufferPointer { partial in
             total.scalars.withUnsafeMutableBufferPointer { sum in
@@ -274,8 +275,8 @@ func addChannelBias(_ y: inout Tensor, _ bias: Tensor) {
     }
 }
 
-/// Σ over every axis but the last: [.., C] → [C]; rows are split into per-thread chunks summed
-/// in Double and combined in chunk order (the same bits at a given thread count).
+/// Σ over every axis but the last: [.., C] → [C]; rows are split into reduction chunks summed
+/// in Double and combined in chunk order (the same bits at any thread count).
 func channelSums(_ x: Tensor) -> Tensor {
     let channels = x.shape.last!
     let rows = x.count / channels

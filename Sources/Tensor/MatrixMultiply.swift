@@ -21,12 +21,16 @@ public func gemm(
     lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
 ) {
     guard m > 0, n > 0 else { return }
+    if !Numerics.configured { Numerics.configure() }
     let leadingA = lda ?? (transposeA == .none ? k : m)
     let leadingB = ldb ?? (transposeB == .none ? n : k)
-    cblas_sgemm(CblasRowMajor,
-                transposeA == .none ? CblasNoTrans : CblasTrans,
+    // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ on the same memory, which is
+    // what cblas does with a row-major call; asking for it directly skips OpenBLAS's AVX-512
+    // "direct" path for small row-major products, which the CPU picks, not `Numerics`.
+    cblas_sgemm(CblasColMajor,
                 transposeB == .none ? CblasNoTrans : CblasTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(leadingA), b, Int32(leadingB),
+                transposeA == .none ? CblasNoTrans : CblasTrans,
+                Int32(n), Int32(m), Int32(k), alpha, b, Int32(leadingB), a, Int32(leadingA),
                 beta, c, Int32(ldc ?? n))
 }
 

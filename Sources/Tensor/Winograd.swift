@@ -177,8 +177,8 @@ struct WinogradConvolution {
     /// The kernel gradient [3, 3, C_in, C_out] of the convolution of `input` [N, H, W, C_in] whose
     /// output gradient is `gradient` [N, H, W, C_out]. The forward pass is linear in U = G g Gᵀ,
     /// so dU[p] = Σ_tiles (Bᵀ d B)[p] ⊗ (A dY Aᵀ)[p] (16 GEMMs [C_in × tiles] · [tiles × C_out])
-    /// and dg = Gᵀ dU G. Per-thread partial sums are added in chunk order (the same bits at a
-    /// given thread count).
+    /// and dg = Gᵀ dU G. Partial sums over a fixed number of sample chunks are added in chunk
+    /// order (the same bits at any thread count).
     static func kernelGradient(input: UnsafePointer<Float>, gradient: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
                                inputChannels cin: Int, outputChannels cout: Int) -> [Float] {
         let tilesPerSample = tiles(height: height, width: width)

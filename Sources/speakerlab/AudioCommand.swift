@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audio
 import Foundation
+import Tensor
 import Stages
 
 /// `speakerlab audio`: inspect the front end on a file, or export features.
@@ -106,7 +107,7 @@ struct FeaturesCommand: ParsableCommand {
     var out: String
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = ProcessorBudget.available
 
     @OptionGroup var frontEnd: FrontEndOptions
 

@@ -64,6 +64,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Slurm: seconds between queue polls.")
     var poll: Double = 2
 
+    @Option(help: "Engine threads (default: execution.threads, else the CPUs this process may use). Results do not depend on it.")
+    var threads: Int?
+
     var execution: ExecutionOptions {
         var options = ExecutionOptions(jobs: jobs, keepGoing: keepGoing)
         options.executor = executor
@@ -74,6 +77,7 @@ struct RunCommand: ParsableCommand {
         options.maxParallel = maxParallel
         options.retry = retry
         options.pollSeconds = poll
+        options.threads = threads
         return options
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import Stages
+import Tensor
 
 /// `speakerlab stage run KEY`: computes one stage into the cache (what a Slurm job runs).
 struct StageCommand: ParsableCommand {
@@ -22,12 +23,16 @@ struct StageRunCommand: ParsableCommand {
     @Flag(help: "Recompute even if the entry is complete.")
     var force = false
 
+    @Option(help: "Engine threads (the Slurm executor passes the job's --cpus-per-task).")
+    var threads: Int?
+
     func run() throws {
         do {
-            let outcome = try StageJob.run(key: key, locations: .init(results: URL(fileURLWithPath: results)), force: force)
+            let outcome = try StageJob.run(key: key, locations: .init(results: URL(fileURLWithPath: results)), force: force, threads: threads)
+            let engine = "(\(Parallel.threads) engine thread\(Parallel.threads == 1 ? "" : "s"))"
             switch outcome {
-            case .ran: print("ran \(key)")
-            case .cached: print("cached \(key)")
+            case .ran: print("ran \(key) \(engine)")
+            case .cached: print("cached \(key) \(engine)")
             case let .failed(reason): printError("FAILED \(key): \(reason)"); throw ExitCode(1)
             case let .skipped(reason): printError("skipped \(key): \(reason)"); throw ExitCode(1)
             }

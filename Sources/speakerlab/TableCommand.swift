@@ -31,11 +31,14 @@ struct TableCommand: ParsableCommand {
     func run() throws {
         do {
             let description = ResultsTable(metrics: metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [], by: by, digits: digits)
-            let table = try description.table(try PublishedRun.collect(results))
+            let runs = try PublishedRun.collect(results)
+            let table = try description.table(runs)
             if let check {
                 let differences = try ResultsTable.check(table, file: check, tolerance: tolerance ?? description.defaultTolerance)
                 guard differences.isEmpty else {
-                    printError(differences.joined(separator: "\n") + "\nthe table in \(check) is out of date; the results give:\n" + table.markdown)
+                    let notes = ResultsTable.fingerprintNotes(runs)
+                    printError(differences.joined(separator: "\n") + "\nthe table in \(check) is out of date; the results give:\n" + table.markdown
+                               + (notes.isEmpty ? "" : "numerics fingerprints differ, which can explain it:\n" + notes.map { "  " + $0 }.joined(separator: "\n") + "\n"))
                     throw ExitCode(1)
                 }
                 print("\(check): the table matches the results (\(table.rows.count) rows)")
