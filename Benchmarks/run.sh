@@ -37,6 +37,11 @@ ours=$($bench metrics 10000000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
 peer=$(python3 Benchmarks/peers/metrics_peer.py 10000000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
 report "metrics-10M-seconds" "$ours" scikit-learn "$peer"
 
+echo "== speaker bootstrap: 1,000 resamples of the EER on 1 M trials (seconds, lower is better)"
+ours=$($bench bootstrap 1000000 1000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+peer=$(python3 Benchmarks/peers/bootstrap_peer.py 1000000 1000 | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+report "bootstrap-1000x1M-seconds" "$ours" numpy "$peer"
+
 echo "== speakerlab plan on a 100-point sweep (seconds; the target is under 1)"
 lrs=$(python3 -c "print(','.join(str(10 ** -(2 + i / 3)) for i in range(10)))")
 margins=$(python3 -c "print(','.join(str(0.05 * (i + 1)) for i in range(10)))")
@@ -48,16 +53,21 @@ echo "BENCH plan-$points-point-sweep speakerlab=$seconds target=1.0 ratio=$(pyth
 
 echo "== engine: one softmax training step (forward, backward, SGD) and one inference pass, 299×40×1, batch 32, $cores threads"
 if ! python3 -c "import torch" 2>/dev/null; then
-    wheel=$(find / -name 'torch-*cpu*.whl' 2>/dev/null | head -1)
+    wheel=$(find / -name 'torch-*cpu*.whl' 2>/dev/null | head -1 || true)
     python3 -m pip install -q "${wheel:-torch}" || { echo "error: cannot install PyTorch for the engine benchmark"; exit 1; }
 fi
+# SpeakerLab with its default, reproducible numerics (Haswell kernels, fixed chunks) against the
+# peer, then against its own opt-in fast numerics (OpenBLAS's kernels for this CPU).
 for model in deepspeaker se-resnet; do
-    ours=$($bench train-step "$model" 32 3)
-    peer=$(python3 Benchmarks/peers/engine_peer.py "$model" 32 3 "$cores")
+    ours=$($bench train-step "$model" 32 5 reproducible)
+    peer=$(python3 Benchmarks/peers/engine_peer.py "$model" 32 5 "$cores")
+    fast=$($bench train-step "$model" 32 5 fast)
     field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
     echo "speakerlab: $ours"
+    echo "fast:       $fast"
     echo "pytorch:    $peer"
     report "$model-train-samples-per-second" "$(field "$ours" train_samples_per_second)" pytorch "$(field "$peer" train_samples_per_second)"
     report "$model-infer-samples-per-second" "$(field "$ours" infer_samples_per_second)" pytorch "$(field "$peer" infer_samples_per_second)"
     report "$model-peak-mib" "$(field "$ours" peak_mib)" pytorch "$(field "$peer" peak_mib)"
+    report "$model-train-reproducible-vs-fast" "$(field "$ours" train_samples_per_second)" "fast($(field "$fast" blas_kernel))" "$(field "$fast" train_samples_per_second)"
 done

@@ -14,7 +14,7 @@ struct BenchmarkCommand {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
-            print("usage: speakerlab-benchmarks generate-utterances DIR COUNT | features DIR THREADS [KIND] | profile-features FILE | train-step deepspeaker|se-resnet BATCH STEPS | timit-epoch MODEL.yaml [UTTERANCES] | metrics COUNT")
+            print("usage: speakerlab-benchmarks generate-utterances DIR COUNT | features DIR THREADS [KIND] | profile-features FILE | train-step deepspeaker|se-resnet BATCH STEPS [reproducible|fast] | timit-epoch MODEL.yaml [UTTERANCES] | metrics COUNT | bootstrap TRIALS REPLICATES")
             exit(2)
         }
         switch command {
@@ -23,11 +23,14 @@ struct BenchmarkCommand {
         case "features":
             try features(folder: arguments[1], threads: Int(arguments[2])!, kind: arguments.count > 3 ? arguments[3] : "logfbank")
         case "train-step":
+            Numerics.select(arguments.count > 4 ? NumericsMode(rawValue: arguments[4]) ?? .reproducible : .reproducible)
             try trainStep(model: arguments[1], batch: Int(arguments[2])!, steps: Int(arguments[3])!)
         case "write-checkpoint":
             try writeCheckpoint(path: arguments[1])
         case "timit-epoch":
             try timitEpoch(model: arguments[1], trainCount: arguments.count > 2 ? Int(arguments[2])! : 3696)
+        case "bootstrap":
+            try bootstrap(count: Int(arguments[1])!, replicates: Int(arguments[2])!)
         case "metrics":
             try metrics(count: Int(arguments[1])!)
         case "profile-features":
@@ -95,7 +98,8 @@ struct BenchmarkCommand {
         // time; Winograd layers do fewer multiplications than they are credited with here.
         let flops = Double(network.forwardMultiplyAccumulates) * 2 * Double(batch)
         print(String(format: "train_samples_per_second=%.2f train_effective_gflops=%.1f infer_samples_per_second=%.2f peak_mib=%.0f",
-                     Double(batch) / trainSeconds, 3 * flops / trainSeconds / 1e9, Double(batch) / inferSeconds, Double(usage.ru_maxrss) / 1024))
+                     Double(batch) / trainSeconds, 3 * flops / trainSeconds / 1e9, Double(batch) / inferSeconds, Double(usage.ru_maxrss) / 1024)
+              + " numerics=\(Numerics.mode.rawValue) blas_kernel=\(Numerics.blasKernel) threads=\(Parallel.threads)")
     }
 
     /// Writes the SE-ResNet's parameters, running statistics and SGD state after one step, plus a
@@ -152,6 +156,28 @@ struct BenchmarkCommand {
         let values = try VerificationMetric.evaluate([.eer, .auc, .ap, .minDCF001, .minDCF0001], on: trials)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(String(format: "seconds=%.3f eer=%.5f", seconds, values[.eer]!))
+    }
+
+    /// A speaker bootstrap of the EER: `count` trials among 1,000 speakers (one in ten a target,
+    /// N(2,1) against N(0,1)), `replicates` resamples of the speakers; prints seconds=V.
+    static func bootstrap(count: Int, replicates: Int) throws {
+        var generator = SeededGenerator(seed: 4)
+        let speakers = 1_000
+        var enrolled: [Int?] = [], tests: [Int] = [], labels: [Bool] = [], scores: [Double] = []
+        for index in 0..<count {
+            let test = Int.random(in: 0..<speakers, using: &generator)
+            let target = index % 10 == 0
+            var claimed = test
+            while !target && claimed == test { claimed = Int.random(in: 0..<speakers, using: &generator) }
+            enrolled.append(claimed); tests.append(test); labels.append(target)
+            scores.append((target ? 2 : 0) + generator.nextGaussian())
+        }
+        let trials = SpeakerLabelledTrials(trials: try ScoredTrials(scores: scores, labels: labels), enrolmentSpeakers: enrolled, testSpeakers: tests, speakerCount: speakers)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var draws = SeededGenerator(seed: 5)
+        let interval = try SpeakerBootstrap(speakerCount: speakers, replicates: replicates, using: &draws).intervals([.eer], on: trials, threads: Parallel.threads)[.eer]!
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(String(format: "seconds=%.3f eer=%.5f lower=%.5f upper=%.5f", seconds, interval.estimate, interval.lower, interval.upper))
     }
 
     /// Splits one utterance's cost into reading and feature computation (microseconds each).

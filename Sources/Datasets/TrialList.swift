@@ -62,6 +62,41 @@ public struct TrialList: Equatable, Sendable {
         return TrialList(trials: trials, enrolments: enrolments)
     }
 
+    /// Pairwise trials, as VoxCeleb's lists are built: every same-speaker pair of utterances (each
+    /// unordered pair once, the earlier file name enrolled) as a target, and `nonTargetPairs`
+    /// different-speaker pairs drawn without repetition by the seeded generator (all of them when
+    /// there are fewer). Each utterance enrols alone.
+    public static func pairs(_ utterances: [Utterance], nonTargetPairs: Int, using generator: inout SeededGenerator) throws -> TrialList {
+        let sorted = utterances.sorted { ($0.speaker, $0.fileName, $0.id) < ($1.speaker, $1.fileName, $1.id) }
+        guard Set(sorted.map(\.speaker)).count >= 2 else { throw DatasetError("pairwise trials need at least two speakers") }
+        var trials: [Trial] = []
+        for (i, first) in sorted.enumerated() {
+            for second in sorted[(i + 1)...] where second.speaker == first.speaker {
+                trials.append(Trial(isTarget: true, enrolment: first.id, test: second.id))
+            }
+        }
+        guard !trials.isEmpty else { throw DatasetError("pairwise trials need a speaker with at least two utterances") }
+        // Different-speaker pairs i < j, by index into `sorted`; drawn until enough distinct ones.
+        let count = sorted.count
+        var possible = 0
+        for (i, first) in sorted.enumerated() { possible += sorted[(i + 1)...].filter { $0.speaker != first.speaker }.count }
+        var chosen = Set<Int>()
+        if nonTargetPairs >= possible {
+            for i in 0..<count { for j in (i + 1)..<count where sorted[i].speaker != sorted[j].speaker { chosen.insert(i * count + j) } }
+        } else {
+            while chosen.count < nonTargetPairs {
+                let i = Int.random(in: 0..<count, using: &generator), j = Int.random(in: 0..<count, using: &generator)
+                guard i != j, sorted[i].speaker != sorted[j].speaker else { continue }
+                chosen.insert(min(i, j) * count + max(i, j))
+            }
+        }
+        for pair in chosen.sorted() {
+            trials.append(Trial(isTarget: false, enrolment: sorted[pair / count].id, test: sorted[pair % count].id))
+        }
+        let enrolments = Dictionary(uniqueKeysWithValues: Set(trials.map(\.enrolment)).map { ($0, [$0]) })
+        return TrialList(trials: trials, enrolments: enrolments)
+    }
+
     /// Reads a VoxCeleb trial file: one `label enrol test` line per trial (label 1 target, 0 not),
     /// paths relative to the corpus root; each path must name an utterance of `utterances`.
     public static func readVoxCeleb(_ path: String, utterances: [Utterance], root: String) throws -> TrialList {

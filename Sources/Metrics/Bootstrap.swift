@@ -6,6 +6,11 @@ public struct ConfidenceInterval: Sendable, Equatable {
     public let lower: Double
     /// The upper percentile bound.
     public let upper: Double
+
+    /// An interval from its parts.
+    public init(estimate: Double, lower: Double, upper: Double) {
+        (self.estimate, self.lower, self.upper) = (estimate, lower, upper)
+    }
 }
 
 /// A bootstrap confidence interval for a metric: targets and non-targets are resampled

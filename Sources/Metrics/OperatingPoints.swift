@@ -40,8 +40,70 @@ public struct OperatingPoints: Sendable {
         self.nonTargetCount = falsePositives
     }
 
+    /// The counts with trial i taken `weights[i]` times (0 leaves it out): a bootstrap replicate
+    /// without copying trials. `order` is the trials' one sort, shared by every replicate.
+    public init(_ order: TrialOrder, weights: [Int]) {
+        precondition(weights.count == order.labels.count, "one weight per trial")
+        var thresholds: [Double] = [], targets: [Int] = [], nonTargets: [Int] = []
+        thresholds.reserveCapacity(order.groupEnds.count)
+        targets.reserveCapacity(order.groupEnds.count)
+        nonTargets.reserveCapacity(order.groupEnds.count)
+        var truePositives = 0, falsePositives = 0, start = 0
+        for end in order.groupEnds {
+            var added = false
+            for position in start..<end {
+                let index = order.sorted[position]
+                let weight = weights[index]
+                guard weight > 0 else { continue }
+                added = true
+                if order.labels[index] { truePositives += weight } else { falsePositives += weight }
+            }
+            if added {
+                thresholds.append(order.scores[order.sorted[start]])
+                targets.append(truePositives)
+                nonTargets.append(falsePositives)
+            }
+            start = end
+        }
+        self.thresholds = thresholds
+        self.acceptedTargets = targets
+        self.acceptedNonTargets = nonTargets
+        self.targetCount = truePositives
+        self.nonTargetCount = falsePositives
+    }
+
+    /// Counts accumulated elsewhere (a bootstrap replicate's).
+    init(thresholds: [Double], acceptedTargets: [Int], acceptedNonTargets: [Int], targetCount: Int, nonTargetCount: Int) {
+        (self.thresholds, self.acceptedTargets, self.acceptedNonTargets) = (thresholds, acceptedTargets, acceptedNonTargets)
+        (self.targetCount, self.nonTargetCount) = (targetCount, nonTargetCount)
+    }
+
     /// The false-rejection (miss) rate at point i.
     public func missRate(_ i: Int) -> Double { 1 - Double(acceptedTargets[i]) / Double(targetCount) }
     /// The false-acceptance rate at point i.
     public func falseAlarmRate(_ i: Int) -> Double { Double(acceptedNonTargets[i]) / Double(nonTargetCount) }
+}
+
+/// Trials sorted once by score, descending, with the ends of each group of tied scores: what
+/// every bootstrap replicate's `OperatingPoints` is accumulated from.
+public struct TrialOrder: Sendable {
+    /// The trials' scores and labels, in their own order.
+    public let scores: [Double], labels: [Bool]
+    /// Trial indices by descending score.
+    public let sorted: [Int]
+    /// For each group of equal scores, the position in `sorted` just past it.
+    public let groupEnds: [Int]
+
+    /// Sorts the trials.
+    public init(_ trials: ScoredTrials) {
+        scores = trials.scores
+        labels = trials.labels
+        let scores = trials.scores
+        sorted = scores.indices.sorted { scores[$0] > scores[$1] }
+        var ends: [Int] = []
+        for position in sorted.indices where position == sorted.count - 1 || scores[sorted[position + 1]] != scores[sorted[position]] {
+            ends.append(position + 1)
+        }
+        groupEnds = ends
+    }
 }

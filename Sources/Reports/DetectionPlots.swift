@@ -12,8 +12,9 @@ public enum DetectionPlots {
         return plot.svg()
     }
 
-    /// DET: miss rate against false-alarm rate on normal-deviate (probit) axes, 0.1% to 60%.
-    public static func det(_ curves: DetectionCurves, title: String = "DET") -> String {
+    /// DET: miss rate against false-alarm rate on normal-deviate (probit) axes, 0.1% to 60%; with
+    /// `equalErrorRate`, the EER point and its 95 % interval marked on the diagonal.
+    public static func det(_ curves: DetectionCurves, title: String = "DET", equalErrorRate: ConfidenceInterval? = nil) -> String {
         let lower = 0.001, upper = 0.6
         let points = zip(curves.falseAlarmRates, curves.missRates)
             .filter { $0 > 0 && $1 > 0 && $0 < 1 && $1 < 1 }
@@ -22,6 +23,11 @@ public enum DetectionPlots {
                             yAxis: Axis(title: "miss rate", lower: lower, upper: upper, scale: .probit),
                             series: [LinePlot.Series(name: "", points: points)])
         plot.diagonal = true
+        if let eer = equalErrorRate {
+            let clamp = { (value: Double) in min(max(value, lower), upper) }
+            plot.intervalMarker = (clamp(eer.estimate), clamp(eer.lower), clamp(eer.upper),
+                                   String(format: "EER %.2f%% [%.2f, %.2f]", 100 * eer.estimate, 100 * eer.lower, 100 * eer.upper))
+        }
         return plot.svg()
     }
 }

@@ -28,6 +28,9 @@ public struct LinePlot {
     public var bands: [(lower: Double, upper: Double)] = []
     /// Whether to draw the diagonal y = x (for EER on DET curves).
     public var diagonal = false
+    /// A marked point with its confidence interval drawn as bars along the diagonal from
+    /// (lower, lower) to (upper, upper), and its label (the EER on a DET curve).
+    public var intervalMarker: (value: Double, lower: Double, upper: Double, label: String)?
 
     /// Creates a plot.
     public init(title: String, xAxis: Axis, yAxis: Axis, series: [Series]) {
@@ -51,6 +54,15 @@ public struct LinePlot {
         }
         for (index, line) in series.enumerated() {
             canvas.polyline(line.points.map { (frame.x($0.x), frame.y($0.y)) }, stroke: Self.palette[index % Self.palette.count])
+        }
+        if let marker = intervalMarker {
+            let (x0, y0) = (frame.x(marker.lower), frame.y(marker.lower))
+            let (x1, y1) = (frame.x(marker.upper), frame.y(marker.upper))
+            let (x, y) = (frame.x(marker.value), frame.y(marker.value))
+            canvas.line(x1: x0, y1: y0, x2: x1, y2: y1, stroke: "#D55E00", width: 3)
+            for (px, py) in [(x0, y0), (x1, y1)] { canvas.line(x1: px - 4, y1: py - 4, x2: px + 4, y2: py + 4, stroke: "#D55E00", width: 1.5) }
+            canvas.raw("<circle cx=\"\(SVGCanvas.number(x))\" cy=\"\(SVGCanvas.number(y))\" r=\"4\" fill=\"#D55E00\"/>")
+            canvas.text(marker.label, x: x + 8, y: y - 8, size: 11)
         }
         if series.count > 1 || (series.first.map { !$0.name.isEmpty } ?? false) {
             for (index, line) in series.enumerated() {

@@ -18,10 +18,15 @@ public struct MarkdownTableCheck {
     /// The largest accepted absolute difference between numeric cells.
     public let tolerance: Double
 
+    /// Instead of the digits, check that each fresh value lies inside the interval the file
+    /// publishes for it (`0.0387 [0.0210, 0.0580]`): `table --check --within-ci`.
+    public let withinIntervals: Bool
+
     /// Creates a check.
-    public init(expected: Table, tolerance: Double) {
+    public init(expected: Table, tolerance: Double, withinIntervals: Bool = false) {
         self.expected = expected
         self.tolerance = tolerance
+        self.withinIntervals = withinIntervals
     }
 
     /// The differences between the expected table and the one in `text` (empty when it matches).
@@ -47,16 +52,50 @@ public struct MarkdownTableCheck {
                 found.append(Difference(line: row.line, message: "\(row.cells.count) cells; the header has \(expectedRow.count)"))
                 continue
             }
-            for (column, (actual, wanted)) in zip(row.cells, expectedRow.map(Self.normalise)).enumerated() where !Self.matches(actual, wanted, tolerance: tolerance) {
-                found.append(Difference(line: row.line, message: "row '\(expectedRow[0])', column '\(expected.header[column])': the file has \(actual), the results give \(wanted)"))
+            for (column, (actual, wanted)) in zip(row.cells, expectedRow.map(Self.normalise)).enumerated() {
+                if withinIntervals, let inside = Self.inside(wanted, publishedInterval: actual) {
+                    if !inside { found.append(Difference(line: row.line, message: "row '\(expectedRow[0])', column '\(expected.header[column])': the results give \(wanted), outside the file's interval \(actual)")) }
+                } else if !Self.matches(actual, wanted, tolerance: tolerance) {
+                    found.append(Difference(line: row.line, message: "row '\(expectedRow[0])', column '\(expected.header[column])': the file has \(actual), the results give \(wanted)"))
+                }
             }
         }
         return found
     }
 
+    /// Cells match when their text around the numbers is the same and each number is within the
+    /// tolerance (`0.0387 [0.0210, 0.0580]` holds three).
     static func matches(_ actual: String, _ wanted: String, tolerance: Double) -> Bool {
-        if let a = Double(actual), let b = Double(wanted) { return abs(a - b) <= tolerance }
-        return actual == wanted
+        let (a, b) = (numbers(actual), numbers(wanted))
+        guard a.skeleton == b.skeleton, a.values.count == b.values.count else { return false }
+        return zip(a.values, b.values).allSatisfy { abs($0 - $1) <= tolerance }
+    }
+
+    /// Whether the fresh cell's value lies in the interval of the published cell `v [lo, hi]`;
+    /// nil when the published cell holds no interval.
+    static func inside(_ wanted: String, publishedInterval actual: String) -> Bool? {
+        let published = numbers(actual), fresh = numbers(wanted)
+        guard published.values.count == 3, actual.contains("["), let value = fresh.values.first else { return nil }
+        return value >= published.values[1] && value <= published.values[2]
+    }
+
+    /// The numbers in a cell, and the cell with each replaced by `#`.
+    static func numbers(_ cell: String) -> (skeleton: String, values: [Double]) {
+        var skeleton = "", values: [Double] = [], current = ""
+        func flush() {
+            if let value = Double(current) { values.append(value); skeleton += "#" } else { skeleton += current }
+            current = ""
+        }
+        for character in cell {
+            if character.isNumber || character == "." || ((character == "-" || character == "+") && current.isEmpty) || (character == "e" && !current.isEmpty) {
+                current.append(character)
+            } else {
+                flush()
+                skeleton.append(character)
+            }
+        }
+        flush()
+        return (skeleton, values)
     }
 
     /// The trimmed cells of a Markdown table line (empty for a line that is not one).

@@ -28,6 +28,7 @@ public enum ExperimentSchema {
             "speakers": F(.integer, default: .integer(48), "synthetic: number of speakers"),
             "utterances": F(.integer, default: .integer(10), "synthetic: utterances per speaker"),
             "test_fraction": F(.number, default: .number(0.25), "synthetic: fraction of speakers held out for evaluation"),
+            "seed": F(.integer, default: .integer(0), "synthetic: the corpus's own seed (0: the spec's seed), so runs of several seeds can share one corpus"),
             "validation_fraction": F(.number, default: .number(0.2), "pretraining: per-speaker validation fraction (the seed's 80/20)"),
             "trials": F(.string(allowed: nil), default: .string(""), "a VoxCeleb trial file, relative to root"),
         ]), default: .object([:]), "which corpus and how it is split"),
@@ -70,8 +71,10 @@ public enum ExperimentSchema {
         ]), "triplet fine-tuning; absent: no fine-tuning stage"),
         "evaluate": F(.object([
             "tasks": F(.list(.string(allowed: ["sv", "si"])), default: .list([.string("sv"), .string("si")]), "verification and/or identification"),
-            "protocol": F(.string(allowed: ["trials", "membership-era-a", "membership-head"]), default: .string("trials"), "SV protocol: speaker-model trials, or the seed's membership scoring with 20 (era A) or half (HEAD) of the speakers enrolled"),
+            "protocol": F(.string(allowed: ["trials", "pairs", "membership-era-a", "membership-head"]), default: .string("trials"), "SV protocol: speaker-model trials, pairwise trials (every same-speaker pair and a seeded sample of different-speaker pairs, as VoxCeleb lists), or the seed's membership scoring with 20 (era A) or half (HEAD) of the speakers enrolled"),
             "enrolment": F(.integer, default: .integer(3), "trials: enrolment utterances per speaker"),
+            "nontarget_pairs": F(.integer, default: .integer(10000), "pairs: different-speaker pairs drawn (all of them when there are fewer)"),
+            "bootstrap": F(.integer, default: .integer(1000), "resamples of the speaker bootstrap behind every 95 % confidence interval (seeded by the spec's seed)"),
             "metrics": F(.list(.string(allowed: nil)), default: .list([.string("eer"), .string("auc"), .string("min_dcf_p0.01")]), "metric names"),
         ]), default: .object([:]), "how the embeddings are scored"),
         "execution": F(.object([

@@ -131,10 +131,16 @@ public struct SpecDocument {
         return .leaf(Located(node: node, file: file, lines: lines))
     }
 
+    /// Merges a child spec over its base. A child key set to null (`pretrain: null`, `~`) removes
+    /// the inherited key or section, so a spec can drop what its base adds.
     static func merge(_ base: Tree, _ child: Tree) -> Tree {
         guard case let .mapping(basePairs) = base, case let .mapping(childPairs) = child else { return child }
         var result = basePairs
         for pair in childPairs {
+            if case let .leaf(located) = pair.value, located.node.null != nil {
+                result.removeAll { $0.key == pair.key }
+                continue
+            }
             if let index = result.firstIndex(where: { $0.key == pair.key }) {
                 result[index] = (pair.key, pair.keyNode, merge(result[index].value, pair.value))
             } else {
@@ -145,9 +151,30 @@ public struct SpecDocument {
     }
 
     /// Applies `a.b.c=value`: the path must exist in the schema; the value is read as YAML.
+    /// `~a.b` (or `a.b=null`) removes the key or section, as `a: {b: null}` does in a child spec.
     static func apply(_ override: String, to tree: inout Tree, schema: SpecSchema) throws {
+        if override.hasPrefix("~") || override.hasSuffix("=null") || override.hasSuffix("=~") {
+            let dotted = override.hasPrefix("~") ? String(override.dropFirst()) : String(override[..<override.lastIndex(of: "=")!])
+            let path = dotted.split(separator: ".").map(String.init)
+            guard !path.isEmpty else { throw Diagnostic(file: "--set", message: "'\(override)' names no key; write ~section or ~section.key") }
+            var cursor = schema
+            for (depth, key) in path.enumerated() {
+                guard case let .object(fields) = cursor, let field = fields[key] else {
+                    throw Diagnostic(file: "--set", message: "'\(path.prefix(depth + 1).joined(separator: "."))' is not a spec key, so it cannot be removed")
+                }
+                cursor = field.schema
+            }
+            func remove(_ tree: Tree, _ remaining: ArraySlice<String>) -> Tree {
+                guard case var .mapping(pairs) = tree, let key = remaining.first else { return tree }
+                if remaining.count == 1 { pairs.removeAll { $0.key == key } }
+                else if let index = pairs.firstIndex(where: { $0.key == key }) { pairs[index].value = remove(pairs[index].value, remaining.dropFirst()) }
+                return .mapping(pairs)
+            }
+            tree = remove(tree, path[...])
+            return
+        }
         guard let equals = override.firstIndex(of: "=") else {
-            throw Diagnostic(file: "--set", message: "'\(override)' must look like section.key=value")
+            throw Diagnostic(file: "--set", message: "'\(override)' must look like section.key=value, or ~section.key to remove it")
         }
         let path = override[..<equals].split(separator: ".").map(String.init)
         let text = String(override[override.index(after: equals)...])

@@ -65,6 +65,10 @@ public struct ExperimentPlan {
     /// when a kernel's rounding changes, so their cache entries renew (`Numerics.version`).
     static let engineVersion = Numerics.version
 
+    /// The evaluate stage's own version beside the engine's (its code version is both):
+    /// 1: speaker-bootstrap intervals, trial identities in scores.csv, identification.csv.
+    static let evaluationVersion = 1
+
     /// What the numerics add to a network stage's parameters: nothing in reproducible mode (the
     /// result is the same everywhere); in fast mode the mode and this machine's BLAS kernel family,
     /// so a fast result is only reused by a machine that makes the same one.
@@ -95,10 +99,10 @@ public struct ExperimentPlan {
                                 inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.finetune(spec, modelFile: modelFile, $0) })
             last = "finetune"
         }
-        stages.append(Stage(id: "evaluate", kind: "evaluate", codeVersion: engineVersion, parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed].merging(numerics) { $1 }),
+        stages.append(Stage(id: "evaluate", kind: "evaluate", codeVersion: engineVersion * 1000 + evaluationVersion, parameters: .object(["evaluate": spec["evaluate"] ?? .null, "model": model, "seed": seed].merging(numerics) { $1 }),
                             inputs: Array(Set(["features", last])).sorted()) { try ExperimentStages.evaluate(spec, modelFile: modelFile, $0) })
         // The report draws the sample utterance with the spec's front end, so features settings are its parameters.
-        stages.append(Stage(id: "report", kind: "report", codeVersion: 2, parameters: .object(["features": spec["features"] ?? .null]),
+        stages.append(Stage(id: "report", kind: "report", codeVersion: 3, parameters: .object(["features": spec["features"] ?? .null]),
                             inputs: ["prepare", "evaluate"] + (spec["pretrain"] != nil ? ["pretrain"] : []) + (spec["finetune"] != nil ? ["finetune"] : [])) {
             try ExperimentStages.report(spec, $0)
         })

@@ -16,14 +16,35 @@ struct ExperimentReport {
         let title = spec["report"]?["title"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? plan.name
         var text = "# \(title)\n\n## Spec in brief\n\n" + summary.markdown
         if let metrics = (try? String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
-            let headed = Table(header: metrics.header.map(MetricHeading.heading), rows: metrics.rows)
-            text += "\n## Metrics\n\n" + headed.markdown
+            text += "\n## Metrics\n\n" + Self.metricsTable(metrics).markdown + bootstrapNote
         }
         text += "\n## Plots\n\n" + plots
         text += "\n## Stage times\n\n" + stageTimes.markdown
         text += "\n## Environment\n\n" + environmentTable.markdown
         text += "\n## Resolved spec\n\n```json\n\(spec.canonicalText)\n```\n"
         return text
+    }
+
+    /// One row per metric: its value and, when metrics.csv has its `_lo`/`_hi` bounds, the interval.
+    static func metricsTable(_ metrics: Table) -> Table {
+        let row = metrics.rows.first ?? []
+        let values = Dictionary(zip(metrics.header, row), uniquingKeysWith: { first, _ in first })
+        let names = Set(metrics.header)
+        var table = Table(header: ["metric", "value", "95 % confidence interval"])
+        for name in metrics.header where !ResultsTable.isBound(name, among: names) {
+            let interval = values[name + "_lo"].flatMap { lower in values[name + "_hi"].map { "[\(lower), \($0)]" } } ?? "–"
+            table.append([MetricHeading.heading(name), values[name] ?? "–", interval])
+        }
+        return table
+    }
+
+    /// How the intervals were made (the evaluate stage's `bootstrap.json`).
+    var bootstrapNote: String {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("bootstrap.json")),
+              let record = try? JSONDecoder().decode(CanonicalValue.self, from: data) else { return "" }
+        let replicates = record["replicates"]?.int.map(String.init) ?? "?", seed = record["seed"]?.int.map(String.init) ?? "?"
+        let speakers = record["speakers"]?.int.map(String.init) ?? "?"
+        return "\nIntervals: \(record["method"]?.string ?? "bootstrap"), \(replicates) resamples of the \(speakers) test speakers, seed \(seed) (the spec's).\n"
     }
 
     /// The spec's main choices, one line per stage.

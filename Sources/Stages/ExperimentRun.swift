@@ -50,7 +50,7 @@ public enum ExperimentRun {
         let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
         let folder = locations.results.appendingPathComponent(plan.name)
         let metrics = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8))
-        return "report: \(folder.appendingPathComponent("report.md").path)\n\n" + metrics.aligned
+        return "report: \(folder.appendingPathComponent("report.md").path)\n\n" + ExperimentReport.metricsTable(metrics).aligned
     }
 
     /// `speakerlab status`: every experiment in the results folder with its metrics, and how many

@@ -22,7 +22,8 @@ enum ExperimentStages {
         switch kind {
         case "synthetic":
             let corpus = SyntheticCorpus(speakers: dataset["speakers"]!.int!, utterancesPerSpeaker: dataset["utterances"]!.int!,
-                                         testFraction: dataset["test_fraction"]!.double!, seed: UInt64(spec["seed"]!.int!))
+                                         testFraction: dataset["test_fraction"]!.double!,
+                                         seed: UInt64(dataset["seed"]!.int! > 0 ? dataset["seed"]!.int! : spec["seed"]!.int!))
             utterances = try corpus.write(to: context.output.appendingPathComponent("corpus").path)
         case "timit":
             utterances = try TIMITCorpus.read(root: try root(dataset))
@@ -184,49 +185,60 @@ enum ExperimentStages {
         let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, Embedding.embed(model: network, data: evaluation)))
         var header: [String] = [], values: [String] = []
         let tasks = spec["evaluate"]!["tasks"]!.list!.compactMap(\.string)
+        // One speaker bootstrap, seeded by the spec's seed, behind every interval of this evaluation.
+        let speakers = Set(evaluation.labels).sorted()
+        let speakerIndex = Dictionary(uniqueKeysWithValues: speakers.enumerated().map { ($1, $0) })
+        var generator = SeededGenerator(seed: UInt64(spec["seed"]!.int!)).split("bootstrap")
+        let bootstrap = SpeakerBootstrap(speakerCount: speakers.count, replicates: spec["evaluate"]!["bootstrap"]!.int!, using: &generator)
+        func append(_ name: String, _ interval: ConfidenceInterval) {
+            header += [name, name + "_lo", name + "_hi"]
+            values += [interval.estimate, interval.lower, interval.upper].map(ScoreFileMetrics.format)
+        }
         if tasks.contains("sv") {
-            let scored: ScoredTrials
-            switch spec["evaluate"]!["protocol"]!.string! {
-            case "trials":
-                scored = try Embedding.score(try trials(spec, evaluation), embeddings: embeddings)
-            default:
-                // The seed's membership protocol (reference §5): enrolled speakers' models from
-                // half their utterances; every other utterance scored (max cos + 1)/2 against them.
-                let eraA = spec["evaluate"]!["protocol"]!.string! == "membership-era-a"
-                let utterances = zip(evaluation.ids, evaluation.labels).map { Utterance(id: $0, speaker: String(format: "%05d", $1), path: $0) }
-                let protocolSplit = try SeedProtocols.membership(utterances, enrolled: eraA ? .count(min(20, Set(evaluation.labels).count - 1)) : .fraction(0.5))
-                let models = protocolSplit.enrolledSpeakers.map { speaker in
-                    Scoring.mean(protocolSplit.enrolment.filter { $0.speaker == speaker }.map { embeddings[$0.id]! })
-                }
-                scored = try ScoredTrials(scores: protocolSplit.tests.map { Scoring.membershipScore(embeddings[$0.utterance.id]!, models: models) },
-                                          labels: protocolSplit.tests.map(\.isMember))
-            }
-            let names = spec["evaluate"]!["metrics"]!.list!.compactMap(\.string)
-            let metrics = try names.map(VerificationMetric.named)
-            let results = try VerificationMetric.evaluate(metrics, on: scored)
-            header += metrics.map(\.rawValue)
-            values += metrics.map { ScoreFileMetrics.format(results[$0]!) }
-            let lines = ["label,score"] + zip(scored.labels, scored.scores).map { "\($0 ? 1 : 0),\($1)" }
-            try (lines.joined(separator: "\n") + "\n").write(to: context.output.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
+            let trials = try VerificationTrials(spec: spec, evaluation: evaluation, embeddings: embeddings)
+            let metrics = try spec["evaluate"]!["metrics"]!.list!.compactMap(\.string).map(VerificationMetric.named)
+            let intervals = try bootstrap.intervals(metrics, on: trials.labelled, threads: Parallel.threads)
+            for metric in metrics { append(metric.rawValue, intervals[metric]!) }
+            try trials.csv.write(to: context.output.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
         }
         if tasks.contains("si") {
             // The seed's SI protocol: each speaker's utterances sorted by name, half enrol, half test.
             let utterances = zip(evaluation.ids, evaluation.labels).map { Utterance(id: $0, speaker: String(format: "%05d", $1), path: $0) }
             let split = SeedProtocols.perSpeakerSplit(utterances, ratio: 0.5)
-            let speakers = Set(split.enrolment.map(\.speaker)).sorted()
-            let models = speakers.map { speaker in Scoring.mean(split.enrolment.filter { $0.speaker == speaker }.map { embeddings[$0.id]! }) }
+            let enrolled = Set(split.enrolment.map(\.speaker)).sorted()
+            let models = enrolled.map { speaker in Scoring.mean(split.enrolment.filter { $0.speaker == speaker }.map { embeddings[$0.id]! }) }
             var scores: [Float] = []
             for test in split.test { scores += models.map { Scoring.cosine(embeddings[test.id]!, $0) } }
-            let truth = split.test.map { speakers.firstIndex(of: $0.speaker)! }
-            header += ["si_top1", "si_top5"]
-            values += [1, 5].map { ScoreFileMetrics.format(identificationAccuracy(scores: scores, speakerCount: speakers.count, truth: truth, topK: $0)) }
+            let truth = split.test.map { enrolled.firstIndex(of: $0.speaker)! }
+            let testSpeakers = split.test.map { speakerIndex[Int($0.speaker)!]! }
+            var hitsByK: [[Bool]] = []
+            for k in [1, 5] {
+                let hits = identificationHits(scores: scores, speakerCount: enrolled.count, truth: truth, topK: k)
+                append("si_top\(k)", bootstrap.identificationInterval(hits: hits, speakers: testSpeakers))
+                hitsByK.append(hits)
+            }
+            // Per test utterance, so `compare` can pair two runs' identification too.
+            var lines = ["test,test_speaker,top1,top5"]
+            for (index, test) in split.test.enumerated() {
+                lines.append("\(CSV.escape(test.id)),\(testSpeakers[index]),\(hitsByK[0][index] ? 1 : 0),\(hitsByK[1][index] ? 1 : 0)")
+            }
+            try (lines.joined(separator: "\n") + "\n").write(to: context.output.appendingPathComponent("identification.csv"), atomically: true, encoding: .utf8)
         }
         try Table(header: header, rows: [values]).csv.write(to: context.output.appendingPathComponent("metrics.csv"), atomically: true, encoding: .utf8)
+        // How the intervals were made, for the report.
+        let method = CanonicalValue.object(["method": .string(SpeakerBootstrap.method), "replicates": .integer(bootstrap.replicates),
+                                            "confidence": .number(bootstrap.confidence), "seed": .integer(spec["seed"]!.int!),
+                                            "speakers": .integer(speakers.count)])
+        try (method.canonicalText + "\n").write(to: context.output.appendingPathComponent("bootstrap.json"), atomically: true, encoding: .utf8)
     }
 
     static func report(_ spec: CanonicalValue, _ context: StageContext) throws {
         let evaluated = context.inputs["evaluate"]!
         try copy(evaluated.appendingPathComponent("metrics.csv"), to: context.output.appendingPathComponent("metrics.csv"))
+        // The trials and identification results behind the metrics, for `compare`'s paired bootstrap.
+        for name in ["scores.csv", "identification.csv", "bootstrap.json"] where FileManager.default.fileExists(atPath: evaluated.appendingPathComponent(name).path) {
+            try copy(evaluated.appendingPathComponent(name), to: context.output.appendingPathComponent(name))
+        }
         var history = [HistoryRow.header]
         for stage in ["pretrain", "finetune"] {
             guard let folder = context.inputs[stage], let text = try? String(contentsOf: folder.appendingPathComponent("history.csv"), encoding: .utf8) else { continue }
@@ -237,8 +249,17 @@ enum ExperimentStages {
         try FileManager.default.createDirectory(at: plots, withIntermediateDirectories: true)
         if let scores = try? ScoreFileMetrics.readTrials(evaluated.appendingPathComponent("scores.csv").path) {
             let curves = DetectionCurves(OperatingPoints(scores))
+            let metrics = try CSV.parse(try String(contentsOf: evaluated.appendingPathComponent("metrics.csv"), encoding: .utf8))
+            func value(_ name: String) -> Double? {
+                guard let column = metrics.header.firstIndex(of: name), let row = metrics.rows.first else { return nil }
+                return Double(row[column])
+            }
+            var eer: ConfidenceInterval? = nil
+            if let estimate = value("eer"), let lower = value("eer_lo"), let upper = value("eer_hi") {
+                eer = ConfidenceInterval(estimate: estimate, lower: lower, upper: upper)
+            }
             try DetectionPlots.roc(curves).write(to: plots.appendingPathComponent("roc.svg"), atomically: true, encoding: .utf8)
-            try DetectionPlots.det(curves).write(to: plots.appendingPathComponent("det.svg"), atomically: true, encoding: .utf8)
+            try DetectionPlots.det(curves, equalErrorRate: eer).write(to: plots.appendingPathComponent("det.svg"), atomically: true, encoding: .utf8)
             try curves.csv.write(to: plots.appendingPathComponent("roc.csv"), atomically: true, encoding: .utf8)
         }
         // Training curves (the seed's dpk_acc_loss.png) from the merged history.

@@ -20,6 +20,8 @@ public struct NativeLibrary: Sendable, Equatable {
         case function(String)
         /// `const char name[]`.
         case string(String)
+        /// `const char *f(int)`, called with 0 (OpenSSL_version(OPENSSL_VERSION)).
+        case functionOfZero(String)
     }
 
     /// The libraries every build links, in the order `doctor` reports them.
@@ -32,6 +34,8 @@ public struct NativeLibrary: Sendable, Equatable {
                       sharedObject: "libopenblas.so.0", version: .function("openblas_get_config")),
         NativeLibrary(name: "libsoxr", aptPackage: "libsoxr-dev", pkgConfigModule: "soxr",
                       sharedObject: "libsoxr.so.0", version: .function("soxr_version")),
+        NativeLibrary(name: "OpenSSL libcrypto (SHA-256)", aptPackage: "libssl-dev", pkgConfigModule: "libcrypto",
+                      sharedObject: "libcrypto.so.3", version: .functionOfZero("OpenSSL_version")),
         // Yams parses with its own vendored copy of libyaml; the system library is checked so the
         // machine matches the one the project's set-up describes.
         NativeLibrary(name: "libyaml", aptPackage: "libyaml-dev", pkgConfigModule: "yaml-0.1",
@@ -70,6 +74,10 @@ public struct SystemProbe: MachineProbe {
         case let .string(symbol):
             guard let address = dlsym(handle, symbol) else { return nil }
             return String(cString: address.assumingMemoryBound(to: CChar.self))
+        case let .functionOfZero(symbol):
+            guard let address = dlsym(handle, symbol) else { return nil }
+            typealias Function = @convention(c) (Int32) -> UnsafePointer<CChar>?
+            return unsafeBitCast(address, to: Function.self)(0).map { String(cString: $0) }
         }
     }
 

@@ -11,19 +11,40 @@ public struct ResultsTable {
     public var by: [String] = []
     /// Decimals printed for metric values.
     public var digits = 4
+    /// How a metric's 95 % confidence interval is shown (when the run has one).
+    public var intervals = IntervalStyle.interval
+
+    /// How intervals appear in a table.
+    public enum IntervalStyle: String, CaseIterable, Sendable {
+        /// The value alone.
+        case none
+        /// `0.0387 [0.0210, 0.0580]`.
+        case interval
+        /// `0.0387 ± 0.0185` (half the interval's width).
+        case plusminus
+    }
 
     /// Creates a table description.
-    public init(metrics: [String] = [], by: [String] = [], digits: Int = 4) {
+    public init(metrics: [String] = [], by: [String] = [], digits: Int = 4, intervals: IntervalStyle = .interval) {
         self.metrics = metrics
         self.by = by
         self.digits = digits
+        self.intervals = intervals
+    }
+
+    /// Whether a metrics.csv column is an interval bound (`eer_lo`, `eer_hi`) of another column.
+    static func isBound(_ name: String, among names: Set<String>) -> Bool {
+        (name.hasSuffix("_lo") || name.hasSuffix("_hi")) && names.contains(String(name.dropLast(3)))
     }
 
     /// The table of the given runs.
     public func table(_ runs: [PublishedRun]) throws -> Table {
         var names = metrics
         if names.isEmpty {
-            for run in runs { for metric in run.metrics where !names.contains(metric.name) { names.append(metric.name) } }
+            for run in runs {
+                let columns = Set(run.metrics.map(\.name))
+                for metric in run.metrics where !names.contains(metric.name) && !Self.isBound(metric.name, among: columns) { names.append(metric.name) }
+            }
         } else {
             let known = Set(runs.flatMap { $0.metrics.map(\.name) })
             for name in names where !known.contains(name) {
@@ -34,9 +55,58 @@ public struct ResultsTable {
         var table = Table(header: labels + names.map(MetricHeading.heading))
         for run in runs {
             let label = by.isEmpty ? [run.name] : by.map { $0 == "run" ? run.name : run.specValue($0) }
-            table.append(label + names.map { name in run.metric(name).map(format) ?? "–" })
+            table.append(label + names.map { name in cell(run, name) })
         }
         return table
+    }
+
+    /// A metric's cell: its value, with its interval in the chosen style when the run has one.
+    func cell(_ run: PublishedRun, _ name: String) -> String {
+        guard let value = run.metric(name) else { return "–" }
+        guard intervals != .none, let lower = run.metric(name + "_lo").flatMap(Double.init), let upper = run.metric(name + "_hi").flatMap(Double.init) else {
+            return format(value)
+        }
+        switch intervals {
+        case .none: return format(value)
+        case .interval: return "\(format(value)) [\(format(String(lower))), \(format(String(upper)))]"
+        case .plusminus: return "\(format(value)) ± \(format(String((upper - lower) / 2)))"
+        }
+    }
+
+    /// The table as CSV rows: each metric with an interval followed by its `_lo` and `_hi` columns.
+    public func csvTable(_ runs: [PublishedRun]) throws -> Table {
+        let plain = ResultsTable(metrics: metrics, by: by, digits: digits, intervals: .none)
+        let base = try plain.table(runs)
+        let labels = by.isEmpty ? 1 : by.count
+        let names = Array(base.header.dropFirst(labels)), keys = try plain.metricNames(runs)
+        var header = Array(base.header.prefix(labels))
+        for (heading, key) in zip(names, keys) {
+            header.append(heading)
+            if runs.contains(where: { $0.metric(key + "_lo") != nil }) { header += [heading + "_lo", heading + "_hi"] }
+        }
+        var table = Table(header: header)
+        for (run, row) in zip(runs, base.rows) {
+            var cells = Array(row.prefix(labels))
+            for (offset, key) in keys.enumerated() {
+                cells.append(row[labels + offset])
+                if runs.contains(where: { $0.metric(key + "_lo") != nil }) {
+                    cells += [run.metric(key + "_lo").map(format) ?? "", run.metric(key + "_hi").map(format) ?? ""]
+                }
+            }
+            table.append(cells)
+        }
+        return table
+    }
+
+    /// The metric names the table shows, in order.
+    func metricNames(_ runs: [PublishedRun]) throws -> [String] {
+        if !metrics.isEmpty { return metrics }
+        var names: [String] = []
+        for run in runs {
+            let columns = Set(run.metrics.map(\.name))
+            for metric in run.metrics where !names.contains(metric.name) && !Self.isBound(metric.name, among: columns) { names.append(metric.name) }
+        }
+        return names
     }
 
     /// A metric value with the chosen decimals (text that is not a number is kept).
@@ -52,11 +122,11 @@ public struct ResultsTable {
 extension ResultsTable {
     /// `--check FILE`: the differences between `table` and the table with the same header in the
     /// file (each prefixed with `FILE:LINE`); empty when the file is up to date.
-    public static func check(_ table: Table, file: String, tolerance: Double) throws -> [String] {
+    public static func check(_ table: Table, file: String, tolerance: Double, withinIntervals: Bool = false) throws -> [String] {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw PipelineError("cannot read \(file); name the Markdown file that holds the table, e.g. --check README.md")
         }
-        return MarkdownTableCheck(expected: table, tolerance: tolerance).differences(in: text).map { "\(file):\($0.line): \($0.message)" }
+        return MarkdownTableCheck(expected: table, tolerance: tolerance, withinIntervals: withinIntervals).differences(in: text).map { "\(file):\($0.line): \($0.message)" }
     }
 }
 

@@ -45,6 +45,27 @@ public enum ScoreFileMetrics {
         }
     }
 
+    /// Reads a score file that also names each trial's speakers (`enrol_speaker`, `test_speaker`;
+    /// `*` for a trial against every enrolled model), as the evaluate stage writes it, together
+    /// with each trial's identity (`enrol` and `test`), or nil when it has no speaker columns.
+    public static func readLabelledTrials(_ path: String) throws -> (trials: SpeakerLabelledTrials, identities: [String])? {
+        let trials = try readTrials(path)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let table = try? CSV.parse(text),
+              let enrolColumn = table.header.firstIndex(of: "enrol_speaker"), let testColumn = table.header.firstIndex(of: "test_speaker") else { return nil }
+        let enrolIds = table.header.firstIndex(of: "enrol"), testIds = table.header.firstIndex(of: "test")
+        var enrolled: [Int?] = [], tests: [Int] = [], identities: [String] = []
+        for (index, row) in table.rows.enumerated() {
+            guard let test = Int(row[testColumn]), test >= 0, row[enrolColumn] == "*" || Int(row[enrolColumn]).map({ $0 >= 0 }) == true else {
+                throw InputError(description: "\(path):\(index + 2): error: enrol_speaker and test_speaker must be speaker numbers (or * for every enrolled model)")
+            }
+            enrolled.append(Int(row[enrolColumn]))
+            tests.append(test)
+            identities.append((enrolIds.map { row[$0] } ?? "") + "|" + (testIds.map { row[$0] } ?? ""))
+        }
+        let count = (tests + enrolled.compactMap { $0 }).max().map { $0 + 1 } ?? 0
+        return (SpeakerLabelledTrials(trials: trials, enrolmentSpeakers: enrolled, testSpeakers: tests, speakerCount: count), identities)
+    }
+
     /// Computes the named metrics for a score file and returns them as a one-row table.
     public static func evaluate(path: String, metricNames: [String]) throws -> Table {
         let metrics = try metricNames.isEmpty ? VerificationMetric.standard : metricNames.map(VerificationMetric.named)

@@ -27,7 +27,8 @@ public struct Sweep: Sendable {
         var fixed: [String] = []
         var axes: [[(key: String, value: String)]] = []
         for override in overrides {
-            guard let equals = override.firstIndex(of: "=") else { throw PipelineError("--set '\(override)' must look like key=value") }
+            if override.hasPrefix("~") { fixed.append(override); continue }  // removes a key: never an axis
+            guard let equals = override.firstIndex(of: "=") else { throw PipelineError("--set '\(override)' must look like key=value, or ~key to remove it") }
             let key = String(override[..<equals]), text = override[override.index(after: equals)...]
             // `key=[a, b]` is one list value (YAML flow syntax); `key=a,b` is a sweep axis.
             let values = text.hasPrefix("[") ? [String(text)] : text.split(separator: ",").map(String.init)
@@ -68,7 +69,10 @@ public struct Sweep: Sendable {
     static func aggregateOverSeeds(_ table: Table, parameterCount: Int) -> Table? {
         guard let seedColumn = table.header.firstIndex(of: "seed"), seedColumn <= parameterCount else { return nil }
         let parameterColumns = (1...parameterCount).filter { $0 != seedColumn }
-        let metricColumns = Array((parameterCount + 1)..<table.header.count)
+        // Interval bounds stay per seed in summary.csv; across seeds each metric shows its mean ±
+        // standard deviation beside the range of the seeds' values.
+        let names = Set(table.header)
+        let metricColumns = Array((parameterCount + 1)..<table.header.count).filter { !ResultsTable.isBound(table.header[$0], among: names) }
         var groups: [[String]: [[String]]] = [:]
         var order: [[String]] = []
         for row in table.rows {
@@ -76,15 +80,15 @@ public struct Sweep: Sendable {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(row)
         }
-        var result = Table(header: parameterColumns.map { table.header[$0] } + ["seeds"] + metricColumns.map { table.header[$0] })
+        var result = Table(header: parameterColumns.map { table.header[$0] } + ["seeds"] + metricColumns.flatMap { [table.header[$0], table.header[$0] + "_seed_range"] })
         for key in order {
             let rows = groups[key]!
-            let cells = metricColumns.map { column -> String in
+            let cells = metricColumns.flatMap { column -> [String] in
                 let values = rows.compactMap { Double($0[column]) }
-                guard !values.isEmpty else { return "" }
+                guard !values.isEmpty else { return ["", ""] }
                 let mean = values.reduce(0, +) / Double(values.count)
                 let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
-                return String(format: "%.6g ± %.2g", mean, deviation)
+                return [String(format: "%.6g ± %.2g", mean, deviation), String(format: "[%.6g, %.6g]", values.min()!, values.max()!)]
             }
             result.append(key + [String(rows.count)] + cells)
         }

@@ -175,28 +175,22 @@ public func conv2d(_ x: Variable, kernel: Variable, bias: Variable?, stride: (In
 /// Gradients of `conv2d` for x, kernel and bias.
 func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?, geometry g: ConvolutionGeometry) -> [Tensor?] {
     let outputSize = g.positions * g.outputChannels
-    let chunkCount = Parallel.chunkCount(g.batch)
-    let weightSize = g.patchSize * g.outputChannels
-    var partialWeights = [Float](repeating: 0, count: kernel.requiresGradient && !WinogradConvolution.applies(to: g) ? chunkCount * weightSize : 0)
     // Every element of dx is written exactly once (by the GEMM or by col2im's gather).
     var dxScalars = x.requiresGradient ? Tensor(uninitializedShape: x.shape).scalars : []
     dxScalars.withUnsafeMutableBufferPointer { dxBuffer in
     x.value.scalars.withUnsafeBufferPointer { input in
         kernel.value.scalars.withUnsafeBufferPointer { w in
             dy.scalars.withUnsafeBufferPointer { gradient in
-                partialWeights.withUnsafeMutableBufferPointer { partial in
-                    // Winograd computes dx as its own convolution after this loop.
+                    // Winograd computes dx as its own convolution.
                     let winograd = WinogradConvolution.applies(to: g)
                     let dxPointer: UnsafeMutablePointer<Float>? = x.requiresGradient && !winograd ? dxBuffer.baseAddress : nil
                     if x.requiresGradient && winograd {
                         WinogradConvolution(kernel: w.baseAddress!, inputChannels: g.inputChannels, outputChannels: g.outputChannels, adjoint: true)
                             .run(gradient.baseAddress!, dxBuffer.baseAddress!, batch: g.batch, height: g.height, width: g.width)
                     }
-                    // …and the kernel gradient from the same transforms.
-                    let kernelByIm2col = kernel.requiresGradient && !winograd
-                    guard kernelByIm2col || dxPointer != nil else { return }
-                    // Chunks fixed by the batch alone: the kernel gradient's partial sums do not depend on the thread count.
-                    Parallel.chunks(g.batch) { chunk, samples in
+                    guard let dxPointer else { return }
+                    // dx per sample group (no sum crosses samples, so the chunks only share out the work).
+                    Parallel.chunks(g.batch) { _, samples in
                         let group = g.samplesPerGroup
                         let columns = g.isPointwise ? nil : Scratch.buffer(.columns, count: group * g.positions * g.patchSize)
                         var first = samples.lowerBound
@@ -204,26 +198,17 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
                             let count = min(group, samples.upperBound - first)
                             let m = count * g.positions
                             let dyGroup = gradient.baseAddress! + first * outputSize
-                            if kernelByIm2col {
-                                // dW[K×C_out] += colᵀ[K×m]·dY[m×C_out]
-                                let a = g.patches(input.baseAddress!, first: first, count: count, columns: columns)
-                                gemm(.transposed, .none, m: g.patchSize, n: g.outputChannels, k: m, a: a, b: dyGroup, beta: 1,
-                                     c: partial.baseAddress! + chunk * weightSize)
-                            }
-                            if let dxPointer {
-                                if let columns {
-                                    // dcol[m×K] = dY[m×C_out]·Wᵀ, then scatter back.
-                                    gemm(.none, .transposed, m: m, n: g.patchSize, k: g.outputChannels, a: dyGroup, b: w.baseAddress!, c: columns)
-                                    for s in 0..<count { g.col2im(columns + s * g.positions * g.patchSize, dxPointer + (first + s) * g.inputSize) }
-                                } else {
-                                    gemm(.none, .transposed, m: m, n: g.patchSize, k: g.outputChannels, a: dyGroup, b: w.baseAddress!,
-                                         c: dxPointer + first * g.inputSize)
-                                }
+                            if let columns {
+                                // dcol[m×K] = dY[m×C_out]·Wᵀ, then scatter back.
+                                gemm(.none, .transposed, m: m, n: g.patchSize, k: g.outputChannels, a: dyGroup, b: w.baseAddress!, c: columns)
+                                for s in 0..<count { g.col2im(columns + s * g.positions * g.patchSize, dxPointer + (first + s) * g.inputSize) }
+                            } else {
+                                gemm(.none, .transposed, m: m, n: g.patchSize, k: g.outputChannels, a: dyGroup, b: w.baseAddress!,
+                                     c: dxPointer + first * g.inputSize)
                             }
                             first += count
                         }
                     }
-                }
             }
         }
     }
@@ -239,25 +224,49 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
         }
         dw = Tensor(shape: kernel.shape, scalars: scalars)
     } else if kernel.requiresGradient {
-        // Sum the per-chunk partials in chunk order: the same bits at any thread count.
-        var total = Tensor(uninitializedShape: kernel.shape)
-        partialWeights.withUnsafeBufferPointer { partial in
-            total.scalars.withUnsafeMutableBufferPointer { sum in
-                let (partialBase, sumBase) = (partial.baseAddress!, sum.baseAddress!)
-                Parallel.chunks(weightSize, minimumPerChunk: 1 << 15) { _, range in
-                    for index in range {
-                        var value: Float = 0
-                        for chunk in 0..<chunkCount { value += partialBase[chunk * weightSize + index] }
-                        sumBase[index] = value
-                    }
-                }
-            }
-        }
-        dw = total
+        dw = im2colKernelGradient(x.value, dy, geometry: g)
     }
     var db: Tensor? = nil
     if let bias, bias.requiresGradient { db = channelSums(dy) }
     return [dx, dw, db]
+}
+
+/// The kernel gradient dW[K×C_out] = Σ colᵀ[K×m]·dY[m×C_out] over sample groups of a size fixed
+/// by the geometry, accumulated in group order. Within a group the patches are gathered in
+/// parallel and the product is cut into row slices of dW fixed by K alone, so no partial sums
+/// are kept and nothing depends on the thread count.
+func im2colKernelGradient(_ x: Tensor, _ dy: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
+    var dw = Tensor(zeros: [g.kernelHeight, g.kernelWidth, g.inputChannels, g.outputChannels])
+    let group = g.samplesPerGroup, outputSize = g.positions * g.outputChannels
+    let columns = g.isPointwise ? nil : Scratch.buffer(.columns, count: group * g.positions * g.patchSize)
+    x.scalars.withUnsafeBufferPointer { input in
+        dy.scalars.withUnsafeBufferPointer { gradient in
+            dw.scalars.withUnsafeMutableBufferPointer { weights in
+                var first = 0
+                while first < g.batch {
+                    let count = min(group, g.batch - first)
+                    let m = count * g.positions
+                    let a: UnsafePointer<Float>
+                    if let columns {
+                        let start = first
+                        Parallel.chunks(count) { _, samples in
+                            for s in samples { g.im2col(input.baseAddress! + (start + s) * g.inputSize, columns + s * g.positions * g.patchSize) }
+                        }
+                        a = UnsafePointer(columns)
+                    } else {
+                        a = input.baseAddress! + first * g.inputSize
+                    }
+                    let b = gradient.baseAddress! + first * outputSize
+                    Parallel.chunks(g.patchSize, minimumPerChunk: 8) { _, rows in
+                        gemm(.transposed, .none, m: rows.count, n: g.outputChannels, k: m, a: a + rows.lowerBound, b: b, beta: 1,
+                             c: weights.baseAddress! + rows.lowerBound * g.outputChannels, lda: g.patchSize)
+                    }
+                    first += count
+                }
+            }
+        }
+    }
+    return dw
 }
 
 /// Adds a per-channel bias [C] to every position of an NHWC (or [N, C]) tensor.

@@ -63,40 +63,16 @@ struct WinogradConvolution {
     /// Tiles of one sample: ⌈H/2⌉ × ⌈W/2⌉.
     static func tiles(height: Int, width: Int) -> Int { ((height + 1) / 2) * ((width + 1) / 2) }
 
-    /// Convolves samples [first, first + count) of `input` [N, H, W, C_in] into `output`
-    /// [N, H, W, C_out]; `transformed` and `products` are scratch of 16 · tiles · count · C_in
-    /// and 16 · tiles · count · C_out floats.
-    func convolve(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, first: Int, count: Int, height: Int, width: Int,
-                  transformed: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>) {
-        let tilesPerSample = Self.tiles(height: height, width: width)
-        let tileCount = tilesPerSample * count
-        let cin = inputChannels, cout = outputChannels
-        for s in 0..<count {
-            Self.transformInput(input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample, tileCount: tileCount,
-                           height: height, width: width)
-        }
-        filter.withUnsafeBufferPointer { u in
-            for position in 0..<16 {
-                gemm(.none, .none, m: tileCount, n: cout, k: cin, a: transformed + position * tileCount * cin,
-                     b: u.baseAddress! + position * cin * cout, c: products + position * tileCount * cout)
-            }
-        }
-        for s in 0..<count {
-            transformOutput(products, into: output + (first + s) * height * width * cout, tileOffset: s * tilesPerSample, tileCount: tileCount,
-                            height: height, width: width)
-        }
-    }
-
     /// Bᵀ d B for every tile of one sample, with Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]];
     /// position p of tile t goes to `transformed[p][tileOffset + t][channel]`.
     static func transformInput(_ input: UnsafePointer<Float>, channels c: Int, into transformed: UnsafeMutablePointer<Float>, tileOffset: Int,
-                               tileCount: Int, height: Int, width: Int) {
+                               tileCount: Int, height: Int, width: Int, tileRows: Range<Int>? = nil) {
         let tileColumns = (width + 1) / 2
         let stride = tileCount * c
         // The 4×4 patch's rows after the column transform: 16 vectors of C channels.
         let (rowsBuffer, zeros) = tileScratch(vectors: 16, channels: c)
         defer { rowsBuffer.deallocate() }
-        for tileRow in 0..<((height + 1) / 2) {
+        for tileRow in tileRows ?? 0..<((height + 1) / 2) {
             for tileColumn in 0..<tileColumns {
                 let top = tileRow * 2 - 1, left = tileColumn * 2 - 1
                 // Column transform of each of the four patch rows: r[i][·] = d[i][·] Bᵀ-combined along columns.
@@ -138,13 +114,13 @@ struct WinogradConvolution {
     /// Aᵀ m A for every tile of one sample, with Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]: the 2×2
     /// outputs, clipped at the bottom and right edges.
     func transformOutput(_ products: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, tileOffset: Int, tileCount: Int,
-                         height: Int, width: Int) {
+                         height: Int, width: Int, tileRows: Range<Int>? = nil) {
         let c = outputChannels
         let tileColumns = (width + 1) / 2
         let stride = tileCount * c
         let rowsBuffer = UnsafeMutablePointer<Float>.allocate(capacity: 8 * c)
         defer { rowsBuffer.deallocate() }
-        for tileRow in 0..<((height + 1) / 2) {
+        for tileRow in tileRows ?? 0..<((height + 1) / 2) {
             for tileColumn in 0..<tileColumns {
                 let tile = tileOffset + tileRow * tileColumns + tileColumn
                 // Combine the four rows of each column j into two: s0 = m0 + m1 + m2, s1 = m1 − m2 − m3.
@@ -177,36 +153,37 @@ struct WinogradConvolution {
     /// The kernel gradient [3, 3, C_in, C_out] of the convolution of `input` [N, H, W, C_in] whose
     /// output gradient is `gradient` [N, H, W, C_out]. The forward pass is linear in U = G g Gᵀ,
     /// so dU[p] = Σ_tiles (Bᵀ d B)[p] ⊗ (A dY Aᵀ)[p] (16 GEMMs [C_in × tiles] · [tiles × C_out])
-    /// and dg = Gᵀ dU G. Partial sums over a fixed number of sample chunks are added in chunk
-    /// order (the same bits at any thread count).
+    /// and dg = Gᵀ dU G. dU is summed over sample groups of a size fixed by the geometry, in order
+    /// (the same bits at any thread count).
     static func kernelGradient(input: UnsafePointer<Float>, gradient: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
                                inputChannels cin: Int, outputChannels cout: Int) -> [Float] {
-        let tilesPerSample = tiles(height: height, width: width)
+        let tilesPerSample = tiles(height: height, width: width), tileRows = (height + 1) / 2
         let size = cin * cout
-        let chunkCount = Parallel.chunkCount(batch)
-        var partial = [Float](repeating: 0, count: chunkCount * 16 * size)
+        // dU accumulates group after group, in order; within a group the 16 positions' GEMMs run in
+        // parallel, each whole, so nothing depends on the thread count.
+        var partial = [Float](repeating: 0, count: 16 * size)
+        let group = samplesPerGroup(tilesPerSample: tilesPerSample, channels: max(cin, cout))
+        let transformed = Scratch.buffer(.transformed, count: 16 * tilesPerSample * group * cin)
+        let transformedGradient = Scratch.buffer(.products, count: 16 * tilesPerSample * group * cout)
         partial.withUnsafeMutableBufferPointer { partialBuffer in
             let partialBase = partialBuffer.baseAddress!
-            Parallel.chunks(batch) { chunk, samples in
-                let group = max(1, (1 << 20) / max(1, 16 * tilesPerSample * max(cin, cout)))
-                let transformed = Scratch.buffer(.transformed, count: 16 * tilesPerSample * group * cin)
-                let transformedGradient = Scratch.buffer(.products, count: 16 * tilesPerSample * group * cout)
-                var first = samples.lowerBound
-                while first < samples.upperBound {
-                    let count = min(group, samples.upperBound - first)
-                    let tileCount = tilesPerSample * count
-                    for s in 0..<count {
-                        transformInput(input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample,
-                                       tileCount: tileCount, height: height, width: width)
-                        transformGradient(gradient + (first + s) * height * width * cout, channels: cout, into: transformedGradient,
-                                          tileOffset: s * tilesPerSample, tileCount: tileCount, height: height, width: width)
-                    }
-                    for position in 0..<16 {
-                        gemm(.transposed, .none, m: cin, n: cout, k: tileCount, a: transformed + position * tileCount * cin,
-                             b: transformedGradient + position * tileCount * cout, beta: 1, c: partialBase + (chunk * 16 + position) * size)
-                    }
-                    first += count
+            var first = 0
+            while first < batch {
+                let count = min(group, batch - first)
+                let tileCount = tilesPerSample * count
+                forEachTileRow(samples: count, tileRows: tileRows) { s, rows in
+                    transformInput(input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample,
+                                   tileCount: tileCount, height: height, width: width, tileRows: rows)
+                    transformGradient(gradient + (first + s) * height * width * cout, channels: cout, into: transformedGradient,
+                                      tileOffset: s * tilesPerSample, tileCount: tileCount, height: height, width: width, tileRows: rows)
                 }
+                Parallel.chunks(16) { _, positions in
+                    for position in positions {
+                        gemm(.transposed, .none, m: cin, n: cout, k: tileCount, a: transformed + position * tileCount * cin,
+                             b: transformedGradient + position * tileCount * cout, beta: 1, c: partialBase + position * size)
+                    }
+                }
+                first += count
             }
         }
         // dg = Gᵀ dU G with Gᵀ = [[1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]], per (C_in, C_out) pair.
@@ -218,11 +195,7 @@ struct WinogradConvolution {
                   withUnsafeTemporaryAllocation(of: Float.self, capacity: 28) { temporary in
                     let u = temporary.baseAddress!, left = u + 16
                     for index in range {
-                        for position in 0..<16 {
-                            var value: Float = 0
-                            for chunk in 0..<chunkCount { value += partialBase[(chunk * 16 + position) * size + index] }
-                            u[position] = value
-                        }
+                        for position in 0..<16 { u[position] = partialBase[position * size + index] }
                         // Columns first: each row p of dU (four values) becomes three.
                         for p in 0..<4 {
                             let (a, b, c, d) = (u[p * 4], u[p * 4 + 1], u[p * 4 + 2], u[p * 4 + 3])
@@ -248,12 +221,12 @@ struct WinogradConvolution {
     /// (outputs past the bottom and right edges are zero); position p of tile t goes to
     /// `transformed[p][tileOffset + t][channel]`.
     static func transformGradient(_ gradient: UnsafePointer<Float>, channels c: Int, into transformed: UnsafeMutablePointer<Float>,
-                                  tileOffset: Int, tileCount: Int, height: Int, width: Int) {
+                                  tileOffset: Int, tileCount: Int, height: Int, width: Int, tileRows: Range<Int>? = nil) {
         let tileColumns = (width + 1) / 2
         let stride = tileCount * c
         let (rowsBuffer, zeros) = tileScratch(vectors: 8, channels: c)
         defer { rowsBuffer.deallocate() }
-        for tileRow in 0..<((height + 1) / 2) {
+        for tileRow in tileRows ?? 0..<((height + 1) / 2) {
             for tileColumn in 0..<tileColumns {
                 // Row a of the 2×2 gradient block, expanded along columns to four: (d0, d0 + d1, d0 − d1, −d1).
                 for a in 0..<2 {
@@ -295,22 +268,54 @@ struct WinogradConvolution {
         return (buffer, UnsafePointer(buffer + vectors * channels))
     }
 
-    /// Samples per group so that the scratch stays near 4 M floats.
-    func samplesPerGroup(height: Int, width: Int) -> Int {
-        max(1, (1 << 20) / max(1, 16 * Self.tiles(height: height, width: width) * max(inputChannels, outputChannels)))
+    /// Samples per group so that each transformed buffer stays near 4 M floats (16 MB): a function
+    /// of the geometry only, so every thread count cuts the batch the same way.
+    static func samplesPerGroup(tilesPerSample: Int, channels: Int) -> Int {
+        max(1, (1 << 20) / max(1, 16 * tilesPerSample * channels))
     }
 
-    /// Runs the convolution over a whole batch in parallel: `input` [N, H, W, C_in] → `output` [N, H, W, C_out].
+    /// Calls `body(sample, tileRows)` over every tile row of `samples` samples, in parallel: the
+    /// transforms write disjoint tiles, so how the rows are split changes nothing.
+    static func forEachTileRow(samples: Int, tileRows: Int, _ body: (_ sample: Int, _ rows: Range<Int>) -> Void) {
+        Parallel.chunks(samples * tileRows) { _, range in
+            var index = range.lowerBound
+            while index < range.upperBound {
+                let sample = index / tileRows, row = index % tileRows
+                let end = min(range.upperBound, (sample + 1) * tileRows)
+                body(sample, row..<(row + end - index))
+                index = end
+            }
+        }
+    }
+
+    /// Runs the convolution over a whole batch: `input` [N, H, W, C_in] → `output` [N, H, W, C_out].
+    /// The batch goes in groups of a size fixed by the geometry; in each, the transforms run in
+    /// parallel over tile rows and the 16 GEMMs in parallel over positions, each GEMM whole.
     func run(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int, height: Int, width: Int) {
-        let tilesPerSample = Self.tiles(height: height, width: width)
-        Parallel.chunks(batch) { _, samples in
-            let group = samplesPerGroup(height: height, width: width)
-            let transformed = Scratch.buffer(.transformed, count: 16 * tilesPerSample * group * inputChannels)
-            let products = Scratch.buffer(.products, count: 16 * tilesPerSample * group * outputChannels)
-            var first = samples.lowerBound
-            while first < samples.upperBound {
-                let count = min(group, samples.upperBound - first)
-                convolve(input, output, first: first, count: count, height: height, width: width, transformed: transformed, products: products)
+        let tilesPerSample = Self.tiles(height: height, width: width), tileRows = (height + 1) / 2
+        let cin = inputChannels, cout = outputChannels
+        let group = Self.samplesPerGroup(tilesPerSample: tilesPerSample, channels: max(cin, cout))
+        let transformed = Scratch.buffer(.transformed, count: 16 * tilesPerSample * group * cin)
+        let products = Scratch.buffer(.products, count: 16 * tilesPerSample * group * cout)
+        filter.withUnsafeBufferPointer { u in
+            var first = 0
+            while first < batch {
+                let count = min(group, batch - first)
+                let tileCount = tilesPerSample * count
+                Self.forEachTileRow(samples: count, tileRows: tileRows) { s, rows in
+                    Self.transformInput(input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample,
+                                        tileCount: tileCount, height: height, width: width, tileRows: rows)
+                }
+                Parallel.chunks(16) { _, positions in
+                    for position in positions {
+                        gemm(.none, .none, m: tileCount, n: cout, k: cin, a: transformed + position * tileCount * cin,
+                             b: u.baseAddress! + position * cin * cout, c: products + position * tileCount * cout)
+                    }
+                }
+                Self.forEachTileRow(samples: count, tileRows: tileRows) { s, rows in
+                    transformOutput(products, into: output + (first + s) * height * width * cout, tileOffset: s * tilesPerSample, tileCount: tileCount,
+                                    height: height, width: width, tileRows: rows)
+                }
                 first += count
             }
         }

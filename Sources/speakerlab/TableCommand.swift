@@ -28,25 +28,33 @@ struct TableCommand: ParsableCommand {
     @Option(help: "Largest accepted difference for --check (default: one unit in the last decimal).")
     var tolerance: Double?
 
+    @Option(help: "How 95 % confidence intervals are shown: none, interval ([lo, hi]) or plusminus.")
+    var ci: String = "interval"
+
+    @Flag(help: "With --check: accept fresh values that fall inside the file's published intervals.")
+    var withinCi = false
+
     func run() throws {
         do {
-            let description = ResultsTable(metrics: metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [], by: by, digits: digits)
+            guard let style = ResultsTable.IntervalStyle(rawValue: ci) else { throw ValidationError("--ci must be none, interval or plusminus, not '\(ci)'") }
+            let description = ResultsTable(metrics: metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [], by: by, digits: digits,
+                                           intervals: withinCi ? .interval : style)
             let runs = try PublishedRun.collect(results)
             let table = try description.table(runs)
             if let check {
-                let differences = try ResultsTable.check(table, file: check, tolerance: tolerance ?? description.defaultTolerance)
+                let differences = try ResultsTable.check(table, file: check, tolerance: tolerance ?? description.defaultTolerance, withinIntervals: withinCi)
                 guard differences.isEmpty else {
                     let notes = ResultsTable.fingerprintNotes(runs)
                     printError(differences.joined(separator: "\n") + "\nthe table in \(check) is out of date; the results give:\n" + table.markdown
                                + (notes.isEmpty ? "" : "numerics fingerprints differ, which can explain it:\n" + notes.map { "  " + $0 }.joined(separator: "\n") + "\n"))
                     throw ExitCode(1)
                 }
-                print("\(check): the table matches the results (\(table.rows.count) rows)")
+                print("\(check): the table matches the results (\(table.rows.count) rows\(withinCi ? ", every value inside its published interval" : ""))")
                 return
             }
             switch format {
             case "md": print(table.markdown, terminator: "")
-            case "csv": print(table.csv, terminator: "")
+            case "csv": print(try description.csvTable(runs).csv, terminator: "")
             default: throw ValidationError("--format must be md or csv, not '\(format)'")
             }
         } catch let error as PipelineError {

@@ -22,7 +22,7 @@ import Spec
             #expect(FileManager.default.fileExists(atPath: results.path("quickstart/\(file)")), "missing \(file)")
         }
         let metrics = try String(contentsOfFile: results.path("quickstart/metrics.csv"), encoding: .utf8)
-        #expect(metrics.hasPrefix("eer,auc,min_dcf_p0.01,eer_seed,si_top1,si_top5\n"))
+        #expect(metrics.hasPrefix("eer,eer_lo,eer_hi,auc,auc_lo,auc_hi,min_dcf_p0.01,min_dcf_p0.01_lo,min_dcf_p0.01_hi,eer_seed,eer_seed_lo,eer_seed_hi,si_top1,si_top1_lo,si_top1_hi,si_top5,si_top5_lo,si_top5_hi\n"))
 
         let second = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 2, keepGoing: false, force: [])
         #expect(second.outcomes.values.allSatisfy { $0 == .cached })
@@ -35,7 +35,7 @@ import Spec
                                                locations: locations, jobs: 1, keepGoing: false, force: [])
         // Only evaluation and the report depend on the protocol and the metric list.
         #expect(membership.outcomes["evaluate"] == .ran && membership.outcomes["finetune"] == .cached)
-        #expect(try String(contentsOfFile: results.path("quickstart/metrics.csv"), encoding: .utf8).hasPrefix("eer_seed,acc_seed,pr_auc_seed,auc,si_top1"))
+        #expect(try String(contentsOfFile: results.path("quickstart/metrics.csv"), encoding: .utf8).hasPrefix("eer_seed,eer_seed_lo,eer_seed_hi,acc_seed,acc_seed_lo,acc_seed_hi,pr_auc_seed,pr_auc_seed_lo,pr_auc_seed_hi,auc,auc_lo,auc_hi,si_top1"))
 
         let forced = try ExperimentRun.run(specPath: spec, overrides: Self.tiny, locations: locations, jobs: 1, keepGoing: false, force: ["evaluate"])
         #expect(forced.outcomes["evaluate"] == .ran && forced.outcomes["report"] == .ran && forced.outcomes["pretrain"] == .cached)

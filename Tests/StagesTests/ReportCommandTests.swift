@@ -47,12 +47,16 @@ import Pipeline
         let runs = try PublishedRun.collect([results.path("quickstart")])
         #expect(runs.map(\.name) == ["lr=0.001", "lr=0.01"])
         let table = try ResultsTable(by: ["finetune.optimizer.lr"]).table(runs)
-        // Each cell is the run's own metrics.csv value, rounded to 4 decimals.
+        // Each cell is the run's own metrics.csv value and 95 % interval, rounded to 4 decimals.
         for (row, run) in zip(table.rows, runs) {
-            let text = try #require(run.metric("eer"))
-            let eer = try #require(Double(text))
-            #expect(row[1] == String(format: "%.4f", eer))
+            let (eer, lower, upper) = try (#require(Double(run.metric("eer") ?? "")), #require(Double(run.metric("eer_lo") ?? "")), #require(Double(run.metric("eer_hi") ?? "")))
+            #expect(row[1] == String(format: "%.4f [%.4f, %.4f]", eer, lower, upper))
+            #expect(lower <= eer && eer <= upper)
         }
+        #expect(try ResultsTable(by: ["finetune.optimizer.lr"], intervals: .none).table(runs).rows[0][1] == String(format: "%.4f", Double(runs[0].metric("eer")!)!))
+        #expect(try ResultsTable(by: ["finetune.optimizer.lr"], intervals: .plusminus).table(runs).rows[0][1].contains(" ± "))
+        let csv = try ResultsTable(metrics: ["eer"], by: ["finetune.optimizer.lr"]).csvTable(runs)
+        #expect(csv.header == ["finetune.optimizer.lr", "EER", "EER_lo", "EER_hi"])
         let readme = results.path("README.md")
         try ("# Results\n\n" + table.markdown + "\nThe end.\n").write(toFile: readme, atomically: true, encoding: .utf8)
         #expect(try ResultsTable.check(table, file: readme, tolerance: 1e-4).isEmpty)
@@ -60,11 +64,23 @@ import Pipeline
         var lines = try String(contentsOfFile: readme, encoding: .utf8).components(separatedBy: "\n")
         let rowLine = try #require(lines.firstIndex { $0.split(separator: "|").first?.trimmingCharacters(in: .whitespaces) == "0.01" })
         var cells = lines[rowLine].components(separatedBy: "|")
-        cells[2] = " " + String(format: "%.4f", Double(cells[2].trimmingCharacters(in: .whitespaces))! + 0.01) + " "
+        let published = cells[2].trimmingCharacters(in: .whitespaces)
+        let value = Double(published.split(separator: " ")[0])!
+        let bounds = published.split(separator: "[")[1].dropLast().split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
+        // A value moved inside its interval: the digits differ, but it is within the published interval.
+        let inside = (value + bounds[1]) / 2
+        cells[2] = " " + String(format: "%.4f [%.4f, %.4f]", inside, bounds[0], bounds[1]) + " "
         lines[rowLine] = cells.joined(separator: "|")
         try lines.joined(separator: "\n").write(toFile: readme, atomically: true, encoding: .utf8)
         let differences = try ResultsTable.check(table, file: readme, tolerance: 1e-4)
         #expect(differences.count == 1 && differences[0].hasPrefix("\(readme):\(rowLine + 1): row '0.01', column 'EER'"), "\(differences)")
+        #expect(try ResultsTable.check(table, file: readme, tolerance: 1e-4, withinIntervals: true).isEmpty)
+        // An interval the fresh value falls outside of fails --within-ci too.
+        cells[2] = " " + String(format: "%.4f [%.4f, %.4f]", value, value + 0.01, value + 0.02) + " "
+        lines[rowLine] = cells.joined(separator: "|")
+        try lines.joined(separator: "\n").write(toFile: readme, atomically: true, encoding: .utf8)
+        let outside = try ResultsTable.check(table, file: readme, tolerance: 1e-4, withinIntervals: true)
+        #expect(outside.count == 1 && outside[0].contains("outside the file's interval"), "\(outside)")
 
         // compare: the one differing key, metrics with deltas, overlaid curves.
         let comparison = try RunComparison(folders: [results.path("quickstart/lr=0.001"), results.path("quickstart/lr=0.01")])
@@ -75,6 +91,13 @@ import Pipeline
         #expect(abs(Double(eerRow[3])! - delta) < 1e-3)
         let text = try comparison.report(plotPath: results.path("curves.svg"))
         #expect(text.contains("spec differences") && FileManager.default.fileExists(atPath: results.path("curves.svg")))
+        // Both points scored the same trials, so the difference is paired and judged.
+        #expect(text.contains("paired differences, lr=0.01 − lr=0.001") && text.contains("significant"), "\(text)")
+
+        // The published report: metrics with intervals and how they were made, the DET's EER interval.
+        let metricsSection: String = try String(contentsOfFile: results.path("quickstart/lr=0.01/report.md"), encoding: .utf8)
+        #expect(metricsSection.contains("95 % confidence interval") && metricsSection.contains("percentile bootstrap over speakers") && metricsSection.contains("1000 resamples"))
+        #expect(try String(contentsOfFile: results.path("quickstart/lr=0.01/plots/det.svg"), encoding: .utf8).contains("EER "))
 
         // The published report: plots, stage times and the environment.
         let report = try String(contentsOfFile: results.path("quickstart/lr=0.01/report.md"), encoding: .utf8)

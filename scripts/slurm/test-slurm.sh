@@ -16,12 +16,12 @@ elapsed() { echo "$(( $(date +%s) - $1 )) s"; }
 
 bash scripts/slurm/test-cluster.sh start
 
-echo "== local reference run"
+echo "== local reference run (every CPU of this machine; the Slurm jobs get one each)"
 "$BINARY" run Experiments/quickstart.yaml "${TINY[@]}" --results "$WORK/local" >"$WORK/local.log" 2>&1 || { cat "$WORK/local.log"; fail "local run"; }
 
 echo "== slurm run, killed once the pretraining job is running"
 start=$(date +%s)
-"$BINARY" run Experiments/quickstart.yaml "${TINY[@]}" --results "$WORK/slurm" --executor slurm --cpus 2 --poll 0.5 >"$WORK/first.log" 2>&1 &
+"$BINARY" run Experiments/quickstart.yaml "${TINY[@]}" --results "$WORK/slurm" --executor slurm --cpus 1 --poll 0.5 >"$WORK/first.log" 2>&1 &
 runner=$!
 for _ in $(seq 600); do
     squeue -h -o '%j %T' | grep -q '^speakerlab-pretrain RUNNING' && break
@@ -39,14 +39,14 @@ echo "cancelled the queued report job $report_job (as if Slurm had lost it)"
 sleep 1
 
 echo "== restart without --retry: re-attaches, and refuses the lost job"
-if "$BINARY" run Experiments/quickstart.yaml "${TINY[@]}" --results "$WORK/slurm" --executor slurm --cpus 2 --poll 0.5 >"$WORK/second.log" 2>&1; then
+if "$BINARY" run Experiments/quickstart.yaml "${TINY[@]}" --results "$WORK/slurm" --executor slurm --cpus 1 --poll 0.5 >"$WORK/second.log" 2>&1; then
     cat "$WORK/second.log"; fail "a lost job must fail the run without --retry"
 fi
 grep -q '^attached' "$WORK/second.log" || { cat "$WORK/second.log"; fail "the restarted runner did not re-attach to a queued job"; }
 grep -q 'rerun with --retry' "$WORK/second.log" || { cat "$WORK/second.log"; fail "no --retry hint for the lost job"; }
 
 echo "== restart with --retry"
-"$BINARY" run Experiments/quickstart.yaml "${TINY[@]}" --results "$WORK/slurm" --executor slurm --cpus 2 --poll 0.5 --retry >"$WORK/third.log" 2>&1 || { cat "$WORK/third.log"; fail "the --retry run"; }
+"$BINARY" run Experiments/quickstart.yaml "${TINY[@]}" --results "$WORK/slurm" --executor slurm --cpus 1 --poll 0.5 --retry >"$WORK/third.log" 2>&1 || { cat "$WORK/third.log"; fail "the --retry run"; }
 echo "finished after $(elapsed "$start") in all"
 cat "$WORK/third.log"
 
@@ -63,8 +63,11 @@ keys=$(awk '/^ran / {print $2}' <<<"$outputs" | sort | uniq -d)
 for folder in "$jobs"/*/; do
     [ "$(cat "$folder/exit_code")" = 0 ] || fail "exit code in $folder"
 done
+# --cpus 1 reaches the engine: every job ran on one thread (the local run used $(nproc)), with the same numbers.
+[ "$(grep -c '^ran .* (1 engine thread)$' <<<"$outputs")" -eq 6 ] || { echo "$outputs"; fail "a job given --cpus 1 did not run the engine on one thread"; }
+echo "every job ran the engine on 1 thread (--cpus 1)"
 diff "$WORK/local/quickstart/metrics.csv" "$WORK/slurm/quickstart/metrics.csv" || fail "Slurm metrics differ from the local run's"
-echo "metrics equal the local run's:"; cat "$WORK/slurm/quickstart/metrics.csv"
+echo "metrics equal the local run's ($(nproc) threads there, 1 in each job):"; cat "$WORK/slurm/quickstart/metrics.csv"
 "$BINARY" status --results "$WORK/slurm"
 
 echo "== sweep as job arrays (max 1 task at a time)"
