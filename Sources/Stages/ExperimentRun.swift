@@ -50,7 +50,10 @@ public enum ExperimentRun {
         let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
         let folder = locations.results.appendingPathComponent(plan.name)
         let metrics = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8))
-        return "report: \(folder.appendingPathComponent("report.md").path)\n\n" + ExperimentReport.metricsTable(metrics).aligned
+        // Relative to the working folder when it is below it, as the user named it.
+        let report = folder.appendingPathComponent("report.md").path
+        let here = FileManager.default.currentDirectoryPath + "/"
+        return "report: \(report.hasPrefix(here) ? String(report.dropFirst(here.count)) : report)\n\n" + ExperimentReport.metricsTable(metrics).aligned
     }
 
     /// `speakerlab status`: every experiment in the results folder with its metrics, and how many

@@ -28,8 +28,9 @@ public enum NumericsMode: String, Sendable, Codable, CaseIterable {
 public enum Numerics {
     /// The engine's numerics version: bumped by hand when any kernel's rounding changes. It is the
     /// code version of every stage that runs a network, so their cache entries renew with it.
-    /// 3: the Haswell kernel family whatever the CPU, reductions over fixed chunks.
-    public static let version = 3
+    /// 3: the Haswell kernel family whatever the CPU, work cut by problem size, not thread count.
+    /// 4: Winograd and im2col kernel gradients summed over fixed sample groups, in order.
+    public static let version = 4
 
     /// The OpenBLAS kernel family reproducible numerics use.
     public static let reproducibleKernel = "Haswell"

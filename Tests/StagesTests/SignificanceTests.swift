@@ -9,7 +9,8 @@ import TestSupport
 @Suite struct SignificanceTests {
     /// The verdict on a metric's row of `compare`'s paired differences.
     static func verdict(_ text: String, metric: String) -> String? {
-        text.split(separator: "\n").first { $0.hasPrefix(metric + " ") }.map { $0.trimmingCharacters(in: .whitespaces) }.map { $0.hasSuffix("not significant") ? "not significant" : ($0.hasSuffix("significant") ? "significant" : "?") }
+        let paired = text.components(separatedBy: "paired differences").dropFirst().joined()
+        return paired.split(separator: "\n").first { $0.hasPrefix(metric + " ") }.map { $0.trimmingCharacters(in: .whitespaces) }.map { $0.hasSuffix("not significant") ? "not significant" : ($0.hasSuffix("significant") ? "significant" : "?") }
     }
 
     @Test func twoSeedsOfTheSameModelDifferByNoiseOnly() throws {
