@@ -12,6 +12,11 @@ let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "ha
 let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 #endif
 
+/// Test modules compile unoptimised even in release builds: they call the optimised library
+/// targets, which is where the work is, and `-Onone` halves the time `make test` spends compiling
+/// them (measured in the closing note of the one-build issue).
+let testModules: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
+
 let package = Package(
     name: "SpeakerLab",
     platforms: [.macOS(.v13)],
@@ -70,17 +75,17 @@ let package = Package(
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Randomness"], path: "Tests/TestSupport"),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Randomness", "TestSupport"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Randomness", "TestSupport"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio", "Randomness", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Audio", "Randomness", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "Tensor", "Randomness", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Randomness", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"]),
-        .testTarget(name: "SpecTests", dependencies: ["Spec", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Models", "NN", "Pipeline", "Randomness", "Spec", "Tensor", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "Randomness", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Audio", "Randomness", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Randomness", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Models", "NN", "Pipeline", "Randomness", "Spec", "Tensor", "TestSupport"], swiftSettings: testModules),
     ],
     swiftLanguageModes: [.v5]
 )
