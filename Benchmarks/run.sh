@@ -21,6 +21,8 @@ report() {  # name speakerlab-value peer-name peer-value
     echo "BENCH $1 speakerlab=$2 $3=$4 ratio=$ratio"
 }
 
+# `Benchmarks/run.sh engine` runs the engine comparison alone.
+if [ "${1:-all}" != engine ]; then
 echo "== feature extraction: 200 utterances of 3 s, 40 bands, read + features (utterances/s)"
 $bench generate-utterances "$work/utterances" 200
 for threads in 1 "$cores"; do
@@ -51,23 +53,34 @@ seconds=$(python3 -c "print(f'{$(date +%s.%N) - $start:.3f}')")
 points=$(grep -c '^\[' "$work/plan.txt")
 echo "BENCH plan-$points-point-sweep speakerlab=$seconds target=1.0 ratio=$(python3 -c "print(f'{$seconds / 1.0:.2f}')")"
 
+fi
+
 echo "== engine: one softmax training step (forward, backward, SGD) and one inference pass, 299×40×1, batch 32, $cores threads"
 if ! python3 -c "import torch" 2>/dev/null; then
     wheel=$(find / -name 'torch-*cpu*.whl' 2>/dev/null | head -1 || true)
     python3 -m pip install -q "${wheel:-torch}" || { echo "error: cannot install PyTorch for the engine benchmark"; exit 1; }
 fi
 # SpeakerLab with its default, reproducible numerics (Haswell kernels, fixed chunks) against the
-# peer, then against its own opt-in fast numerics (OpenBLAS's kernels for this CPU).
+# peer, then against its own opt-in fast numerics (OpenBLAS's kernels for this CPU). The machine
+# is shared and one run can be 15 % off, so the three sides alternate for three rounds and each
+# value is the median of its rounds (each round itself the median of 5 steps).
+median() { python3 -c "import sys, statistics; print(statistics.median(float(v) for v in sys.argv[1:]))" "$@"; }
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 for model in deepspeaker se-resnet; do
-    ours=$($bench train-step "$model" 32 5 reproducible)
-    peer=$(python3 Benchmarks/peers/engine_peer.py "$model" 32 5 "$cores")
-    fast=$($bench train-step "$model" 32 5 fast)
-    field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-    echo "speakerlab: $ours"
-    echo "fast:       $fast"
-    echo "pytorch:    $peer"
-    report "$model-train-samples-per-second" "$(field "$ours" train_samples_per_second)" pytorch "$(field "$peer" train_samples_per_second)"
-    report "$model-infer-samples-per-second" "$(field "$ours" infer_samples_per_second)" pytorch "$(field "$peer" infer_samples_per_second)"
-    report "$model-peak-mib" "$(field "$ours" peak_mib)" pytorch "$(field "$peer" peak_mib)"
-    report "$model-train-reproducible-vs-fast" "$(field "$ours" train_samples_per_second)" "fast($(field "$fast" blas_kernel))" "$(field "$fast" train_samples_per_second)"
+    train=(); infer=(); peak=(); peer_train=(); peer_infer=(); peer_peak=(); fast_train=()
+    for round in 1 2 3; do
+        ours=$($bench train-step "$model" 32 5 reproducible)
+        peer=$(python3 Benchmarks/peers/engine_peer.py "$model" 32 5 "$cores")
+        fast=$($bench train-step "$model" 32 5 fast)
+        echo "round $round speakerlab: $ours"
+        echo "round $round fast:       $fast"
+        echo "round $round pytorch:    $peer"
+        train+=("$(field "$ours" train_samples_per_second)"); infer+=("$(field "$ours" infer_samples_per_second)"); peak+=("$(field "$ours" peak_mib)")
+        peer_train+=("$(field "$peer" train_samples_per_second)"); peer_infer+=("$(field "$peer" infer_samples_per_second)"); peer_peak+=("$(field "$peer" peak_mib)")
+        fast_train+=("$(field "$fast" train_samples_per_second)"); kernel=$(field "$fast" blas_kernel)
+    done
+    report "$model-train-samples-per-second" "$(median "${train[@]}")" pytorch "$(median "${peer_train[@]}")"
+    report "$model-infer-samples-per-second" "$(median "${infer[@]}")" pytorch "$(median "${peer_infer[@]}")"
+    report "$model-peak-mib" "$(median "${peak[@]}")" pytorch "$(median "${peer_peak[@]}")"
+    report "$model-train-reproducible-vs-fast" "$(median "${train[@]}")" "fast($kernel)" "$(median "${fast_train[@]}")"
 done

@@ -171,14 +171,7 @@ public struct SpeakerBootstrap: Sendable {
         var values: [VerificationMetric: Double] = [:]
         var rest: [VerificationMetric] = []
         for metric in metrics {
-            switch metric {
-            case .eer: values[metric] = EqualErrorRate(points).rate
-            case .auc: values[metric] = ROCCurve(points, dropIntermediate: false).area
-            case .ap: values[metric] = averagePrecision(points)
-            case .minDCF001: values[metric] = minimumDetectionCost(points, DetectionCostParameters(targetPrior: 0.01))
-            case .minDCF0001: values[metric] = minimumDetectionCost(points, DetectionCostParameters(targetPrior: 0.001))
-            default: rest.append(metric)
-            }
+            if let value = metric.value(from: points) { values[metric] = value } else { rest.append(metric) }
         }
         if !rest.isEmpty {
             // Metrics that need the trials themselves: each trial repeated by its weight.

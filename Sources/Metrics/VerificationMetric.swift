@@ -33,6 +33,19 @@ public enum VerificationMetric: String, CaseIterable, Sendable, Codable {
         return metric
     }
 
+    /// The metric from operating points alone, or nil for one that needs the scores themselves
+    /// (calibration metrics, the seed's variants).
+    public func value(from points: OperatingPoints) -> Double? {
+        switch self {
+        case .eer: return EqualErrorRate(points).rate
+        case .auc: return ROCCurve(points, dropIntermediate: false).area
+        case .ap: return averagePrecision(points)
+        case .minDCF001: return minimumDetectionCost(points, DetectionCostParameters(targetPrior: 0.01))
+        case .minDCF0001: return minimumDetectionCost(points, DetectionCostParameters(targetPrior: 0.001))
+        default: return nil
+        }
+    }
+
     /// Computes several metrics, sharing one sort among those that need it.
     public static func evaluate(_ metrics: [VerificationMetric], on trials: ScoredTrials) throws -> [VerificationMetric: Double] {
         let points = OperatingPoints(trials)
@@ -45,12 +58,12 @@ public enum VerificationMetric: String, CaseIterable, Sendable, Codable {
         }
         var values: [VerificationMetric: Double] = [:]
         for metric in metrics {
+            if let value = metric.value(from: points) {
+                values[metric] = value
+                continue
+            }
             switch metric {
-            case .eer: values[metric] = EqualErrorRate(points).rate
-            case .auc: values[metric] = ROCCurve(points, dropIntermediate: false).area
-            case .ap: values[metric] = averagePrecision(points)
-            case .minDCF001: values[metric] = minimumDetectionCost(points, DetectionCostParameters(targetPrior: 0.01))
-            case .minDCF0001: values[metric] = minimumDetectionCost(points, DetectionCostParameters(targetPrior: 0.001))
+            case .eer, .auc, .ap, .minDCF001, .minDCF0001: break
             case .actualDCF001: values[metric] = actualDetectionCost(trials, DetectionCostParameters(targetPrior: 0.01))
             case .cllr: values[metric] = logLikelihoodRatioCost(trials)
             case .eerSeed: values[metric] = try seedMetrics().equalErrorRate

@@ -28,6 +28,14 @@ public struct ExperimentPlan {
     public init(specPath: String, overrides: [String] = []) throws {
         let document = try SpecDocument(path: specPath, schema: ExperimentSchema.schema, overrides: overrides)
         let spec = document.value
+        // The name is a folder under Results/: one safe path component, checked before anything is written.
+        let name = spec["name"]?.string ?? ""
+        if let problem = Self.unsafeName(name) {
+            let place = document.explicit["name"]
+            throw Diagnostic(file: place?.file ?? specPath, line: place?.line, column: place?.column,
+                             message: "name '\(name)' \(problem); a name is one folder under the results folder: letters, digits, '.', '_', '-' and '+', starting with a letter or digit (e.g. name: quickstart-lr2)",
+                             sourceLine: place?.sourceLine)
+        }
         // Options that do not apply to the chosen optimizer are errors, located where they were given.
         for section in ["pretrain", "finetune"] {
             guard let kind = spec[section]?["optimizer"]?["kind"]?.string, kind != "sgd" else { continue }
@@ -43,6 +51,17 @@ public struct ExperimentPlan {
         modelFile = try Self.resolveModel(graphName, specPath: specPath)
         self.spec = spec
         graph = try StageGraph(Self.stages(spec: spec, modelFile: modelFile))
+    }
+
+    /// Why a name cannot be a results folder, or nil when it can.
+    static func unsafeName(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if name.count > 100 { return "is longer than 100 characters" }
+        if name.contains("/") || name.contains("\\") { return "holds a path separator, so it would write outside its own folder" }
+        if name == "." || name == ".." || name.hasPrefix(".") { return "starts with '.', which names the results folder itself, its parent or a hidden folder such as the cache" }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+")
+        if let bad = name.first(where: { !allowed.contains($0) }) { return "holds '\(bad)'" }
+        return nil
     }
 
     /// Finds a model file: as given, in `Experiments/models/` above the spec, or under the working folder.

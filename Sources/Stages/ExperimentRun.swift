@@ -181,6 +181,11 @@ public enum ExperimentRun {
     /// Copies the report stage's files, the resolved spec and the environment into `Results/<name>/`.
     static func publish(_ plan: ExperimentPlan, store: ArtifactStore, locations: Locations, folderName: String? = nil) throws {
         let destination = locations.results.appendingPathComponent(folderName ?? plan.name)
+        // Every write stays inside the results folder (names are checked at plan time; this guards the rest).
+        let root = locations.results.standardizedFileURL.path, target = destination.standardizedFileURL.path
+        guard target.hasPrefix(root + "/"), !target.dropFirst(root.count + 1).hasPrefix(".cache") else {
+            throw PipelineError("refusing to publish to \(target): it is not a folder inside \(root)")
+        }
         let report = store.entry(plan.graph.keys["report"]!)
         if let walker = FileManager.default.enumerator(at: report, includingPropertiesForKeys: [.isRegularFileKey]) {
             for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true && !["manifest.json", StageRecord.fileName].contains(file.lastPathComponent) {

@@ -58,9 +58,17 @@ public struct Sweep: Sendable {
                 let equals = override.firstIndex(of: "=")!
                 return (String(override[..<equals]), String(override[override.index(after: equals)...]))
             }
-            return Point(name: name.isEmpty ? "base" : name, overrides: overrides, values: pairs)
+            return Point(name: name.isEmpty ? "base" : Self.folderName(name), overrides: overrides, values: pairs)
         }
         self.fixed = fixed
+    }
+
+    /// A point's name as one safe folder name: characters other than letters, digits and
+    /// `.,=_+-` become `_` (a value such as `../x` or `a/b` must not name a path).
+    static func folderName(_ name: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,=_+-")
+        let cleaned = String(name.map { allowed.contains($0) ? $0 : "_" })
+        return cleaned.hasPrefix(".") ? "_" + cleaned.dropFirst() : cleaned
     }
 
     /// Rows that differ only in `seed`, aggregated: each metric as `mean ± std` (population std)
