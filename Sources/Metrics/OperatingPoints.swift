@@ -40,38 +40,6 @@ public struct OperatingPoints: Sendable {
         self.nonTargetCount = falsePositives
     }
 
-    /// The counts with trial i taken `weights[i]` times (0 leaves it out): a bootstrap replicate
-    /// without copying trials. `order` is the trials' one sort, shared by every replicate.
-    public init(_ order: TrialOrder, weights: [Int]) {
-        precondition(weights.count == order.labels.count, "one weight per trial")
-        var thresholds: [Double] = [], targets: [Int] = [], nonTargets: [Int] = []
-        thresholds.reserveCapacity(order.groupEnds.count)
-        targets.reserveCapacity(order.groupEnds.count)
-        nonTargets.reserveCapacity(order.groupEnds.count)
-        var truePositives = 0, falsePositives = 0, start = 0
-        for end in order.groupEnds {
-            var added = false
-            for position in start..<end {
-                let index = order.sorted[position]
-                let weight = weights[index]
-                guard weight > 0 else { continue }
-                added = true
-                if order.labels[index] { truePositives += weight } else { falsePositives += weight }
-            }
-            if added {
-                thresholds.append(order.scores[order.sorted[start]])
-                targets.append(truePositives)
-                nonTargets.append(falsePositives)
-            }
-            start = end
-        }
-        self.thresholds = thresholds
-        self.acceptedTargets = targets
-        self.acceptedNonTargets = nonTargets
-        self.targetCount = truePositives
-        self.nonTargetCount = falsePositives
-    }
-
     /// Counts accumulated elsewhere (a bootstrap replicate's).
     init(thresholds: [Double], acceptedTargets: [Int], acceptedNonTargets: [Int], targetCount: Int, nonTargetCount: Int) {
         (self.thresholds, self.acceptedTargets, self.acceptedNonTargets) = (thresholds, acceptedTargets, acceptedNonTargets)

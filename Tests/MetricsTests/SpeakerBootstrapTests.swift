@@ -77,15 +77,19 @@ import Randomness
         #expect(difference.estimate < 0 && difference.upper < 0 && difference.excludesZero)
     }
 
-    @Test func weightedOperatingPointsEqualTheTrialsRepeated() throws {
+    @Test func aReplicatesOperatingPointsEqualThoseOfItsTrialsRepeated() throws {
+        // Speakers 0, 1, 2; speaker 1 drawn twice, speaker 2 not at all.
         let trials = try ScoredTrials(scores: [0.9, 0.8, 0.8, 0.4, 0.3, 0.3, 0.1], labels: [true, false, true, true, false, false, false])
-        let weights = [2, 0, 3, 1, 0, 2, 1]
+        let labelled = SpeakerLabelledTrials(trials: trials, enrolmentSpeakers: [0, 1, 1, 0, 2, nil, 0], testSpeakers: [0, 0, 1, 0, 1, 1, 2], speakerCount: 3)
+        let bootstrap = SpeakerBootstrap(multiplicities: [[1, 2, 0], [1, 1, 1]])
+        let weights = bootstrap.weights(labelled, replicate: 0)
+        #expect(weights == [1, 2, 2, 1, 0, 2, 0])
         var scores: [Double] = [], labels: [Bool] = []
         for (index, weight) in weights.enumerated() {
             scores += repeatElement(trials.scores[index], count: weight)
             labels += repeatElement(trials.labels[index], count: weight)
         }
-        let weighted = OperatingPoints(TrialOrder(trials), weights: weights)
+        let weighted = SortedSpeakerTrials(labelled).points(bootstrap.multiplicities[0])
         let repeated = OperatingPoints(try ScoredTrials(scores: scores, labels: labels))
         #expect(weighted.thresholds == repeated.thresholds && weighted.acceptedTargets == repeated.acceptedTargets
                 && weighted.acceptedNonTargets == repeated.acceptedNonTargets)
