@@ -36,6 +36,16 @@ public struct ExperimentPlan {
                              message: "name '\(name)' \(problem); a name is one folder under the results folder: letters, digits, '.', '_', '-' and '+', starting with a letter or digit (e.g. name: quickstart-lr2)",
                              sourceLine: place?.sourceLine)
         }
+        // Ranges of the fields the evidence and numerics work added (the schema checks only types).
+        for (key, range, fix) in Self.ranges {
+            var node: CanonicalValue? = spec
+            for part in key.split(separator: ".") { node = node?[String(part)] }
+            guard let value = node?.int, !range.contains(value) else { continue }
+            let place = document.explicit[key]
+            throw Diagnostic(file: place?.file ?? specPath, line: place?.line, column: place?.column,
+                             message: "'\(key)' is \(value); it must be \(range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)") (\(fix))",
+                             sourceLine: place?.sourceLine)
+        }
         // Options that do not apply to the chosen optimizer are errors, located where they were given.
         for section in ["pretrain", "finetune"] {
             guard let kind = spec[section]?["optimizer"]?["kind"]?.string, kind != "sgd" else { continue }
@@ -52,6 +62,14 @@ public struct ExperimentPlan {
         self.spec = spec
         graph = try StageGraph(Self.stages(spec: spec, modelFile: modelFile))
     }
+
+    /// Integer fields with a range, checked before any stage runs, with what each value means.
+    static let ranges: [(key: String, range: ClosedRange<Int>, fix: String)] = [
+        ("evaluate.bootstrap", 2...100_000, "the speaker bootstrap's resamples; 1,000 is the usual"),
+        ("evaluate.nontarget_pairs", 1...100_000_000, "different-speaker pairs for the pairs protocol"),
+        ("execution.threads", 0...4_096, "0 takes the CPUs this process may use"),
+        ("dataset.seed", 0...Int.max, "0 takes the spec's seed"),
+    ]
 
     /// Why a name cannot be a results folder, or nil when it can.
     static func unsafeName(_ name: String) -> String? {
