@@ -50,6 +50,28 @@ import Randomness
         #expect { try TrialList.speakerModels(lonely, enrolmentCount: 1, using: &generator) } throws: { "\($0)".contains("speaker 'a' has 1 utterance") }
     }
 
+    @Test func pairwiseTrialsHoldEverySameSpeakerPairAndASeededSampleOfOthers() throws {
+        let subset = Array(Self.timitTest.prefix(40))  // 4 speakers × 10 utterances
+        var first = SeededGenerator(seed: 7), second = SeededGenerator(seed: 7), other = SeededGenerator(seed: 8)
+        let trials = try TrialList.pairs(subset, nonTargetPairs: 100, using: &first)
+        // Every unordered same-speaker pair once: 4 × C(10, 2) targets.
+        let targets = trials.trials.filter(\.isTarget)
+        #expect(targets.count == 4 * 45)
+        #expect(Set(targets.map { [$0.enrolment, $0.test].sorted() }).count == 180)
+        let speakerOf = Dictionary(uniqueKeysWithValues: subset.map { ($0.id, $0.speaker) })
+        #expect(targets.allSatisfy { speakerOf[$0.enrolment] == speakerOf[$0.test] })
+        // 100 distinct different-speaker pairs, each a real cross-speaker pair; the same seed draws the same ones.
+        let nonTargets = trials.trials.filter { !$0.isTarget }
+        #expect(nonTargets.count == 100 && Set(nonTargets.map { [$0.enrolment, $0.test].sorted() }).count == 100)
+        #expect(nonTargets.allSatisfy { speakerOf[$0.enrolment] != speakerOf[$0.test] })
+        #expect(try TrialList.pairs(subset, nonTargetPairs: 100, using: &second) == trials)
+        #expect(try TrialList.pairs(subset, nonTargetPairs: 100, using: &other) != trials)
+        // Asking for more than exist gives all of them: 40·39/2 − 180 = 600.
+        #expect(try TrialList.pairs(subset, nonTargetPairs: 10_000, using: &first).trials.filter { !$0.isTarget }.count == 600)
+        // Each utterance enrols alone.
+        #expect(trials.enrolments.allSatisfy { $0.value == [$0.key] })
+    }
+
     @Test func samplersAreSeededResumableAndLaidOutAPN() throws {
         var sampler = BatchSampler(itemCount: 10, batchSize: 4, generator: SeededGenerator(seed: 3))
         let firstBatch = sampler.next()!

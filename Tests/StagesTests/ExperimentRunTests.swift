@@ -31,6 +31,14 @@ import Spec
         #expect(["prepare", "features", "pretrain"].allSatisfy { third.outcomes[$0] == .cached })
         #expect(["finetune", "evaluate", "report"].allSatisfy { third.outcomes[$0] == .ran })
 
+        // Pairwise trials: only evaluation and the report rerun; every trial's speakers are in scores.csv.
+        let pairs = try ExperimentRun.run(specPath: spec, overrides: Self.tiny + ["finetune.optimizer.lr=0.0005", "evaluate.protocol=pairs", "evaluate.nontarget_pairs=40"],
+                                          locations: locations, jobs: 1, keepGoing: false, force: [])
+        #expect(pairs.outcomes["evaluate"] == .ran && pairs.outcomes["finetune"] == .cached)
+        let scores = try String(contentsOfFile: results.path("quickstart/scores.csv"), encoding: .utf8).split(separator: "\n")
+        // 4 test speakers × C(6, 2) same-speaker pairs, and 40 drawn different-speaker pairs.
+        #expect(scores.first == "enrol,test,enrol_speaker,test_speaker,label,score" && scores.count == 1 + 4 * 15 + 40)
+
         let membership = try ExperimentRun.run(specPath: spec, overrides: Self.tiny + ["evaluate.protocol=membership-head", "evaluate.metrics=[eer_seed, acc_seed, pr_auc_seed, auc]"],
                                                locations: locations, jobs: 1, keepGoing: false, force: [])
         // Only evaluation and the report depend on the protocol and the metric list.
