@@ -70,10 +70,16 @@ public struct SpeakerBootstrap: Sendable {
     public func weights(_ trials: SpeakerLabelledTrials, replicate r: Int) -> [Int] {
         let counts = multiplicities[r]
         precondition(counts.count == trials.speakerCount, "the bootstrap drew \(counts.count) speakers, the trials have \(trials.speakerCount)")
-        return zip(trials.enrolmentSpeakers, trials.testSpeakers).map { enrolled, test in
-            guard let enrolled else { return counts[test] }
-            return enrolled == test ? counts[test] : counts[enrolled] * counts[test]
+        return counts.withUnsafeBufferPointer { c in
+            zip(trials.enrolmentSpeakers, trials.testSpeakers).map { enrolled, test in Self.weight(enrolled: enrolled ?? -1, test: test, c) }
         }
+    }
+
+    /// The weighting rule, in one place: a trial of enrolled speaker e (−1: every enrolled model)
+    /// against a test utterance of speaker t weighs c_t when e is −1 or e = t, else c_e·c_t.
+    @inline(__always)
+    static func weight(enrolled: Int, test: Int, _ counts: UnsafeBufferPointer<Int>) -> Int {
+        enrolled < 0 || enrolled == test ? counts[test] : counts[enrolled] * counts[test]
     }
 
     /// The interval of each metric, from the replicates in which it is defined (both classes
@@ -240,8 +246,7 @@ struct SortedSpeakerTrials {
                         for end in order.groupEnds {
                             var added = false
                             for position in start..<end {
-                                let test = c[Int(t[position])], enrolment = Int(e[position])
-                                let weight = enrolment < 0 || enrolment == Int(t[position]) ? test : c[enrolment] * test
+                                let weight = SpeakerBootstrap.weight(enrolled: Int(e[position]), test: Int(t[position]), c)
                                 guard weight > 0 else { continue }
                                 added = true
                                 if y[position] { truePositives += weight } else { falsePositives += weight }

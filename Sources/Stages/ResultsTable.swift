@@ -39,13 +39,8 @@ public struct ResultsTable {
 
     /// The table of the given runs.
     public func table(_ runs: [PublishedRun]) throws -> Table {
-        var names = metrics
-        if names.isEmpty {
-            for run in runs {
-                let columns = Set(run.metrics.map(\.name))
-                for metric in run.metrics where !names.contains(metric.name) && !Self.isBound(metric.name, among: columns) { names.append(metric.name) }
-            }
-        } else {
+        let names = try metricNames(runs)
+        if !metrics.isEmpty {
             let known = Set(runs.flatMap { $0.metrics.map(\.name) })
             for name in names where !known.contains(name) {
                 throw PipelineError("no run has the metric '\(name)'; the runs have: \(known.sorted().joined(separator: ", "))")
