@@ -1,8 +1,9 @@
 import Audio
 import Foundation
 
-/// A prepared corpus: one row per utterance with its path, speaker, duration, sample rate and
-/// source checksum, written as CSV.
+/// A prepared corpus: one row per utterance with its path, speaker, duration and sample rate,
+/// written as CSV. (Content checksums are the prepare stage's: its key holds the corpus files'
+/// SHA-256 fingerprint.)
 public struct Manifest: Equatable, Sendable {
     /// One manifest row.
     public struct Entry: Equatable, Sendable {
@@ -12,14 +13,12 @@ public struct Manifest: Equatable, Sendable {
         public var duration: Double
         /// The file's own sample rate.
         public var sampleRate: Int
-        /// CRC-32 of the source file.
-        public var checksum: String
     }
 
     /// The rows, sorted by utterance id.
     public let entries: [Entry]
 
-    /// Builds a manifest by opening every file (to read its length and rate) and checksumming it.
+    /// Builds a manifest by opening every file (to read its length and rate).
     /// Every unreadable file is reported at once.
     public init(utterances: [Utterance]) throws {
         var entries: [Entry] = []
@@ -27,8 +26,7 @@ public struct Manifest: Equatable, Sendable {
         for utterance in utterances.sorted(by: { $0.id < $1.id }) {
             do {
                 let signal = try AudioFile.read(utterance.path)
-                entries.append(Entry(utterance: utterance, duration: signal.duration, sampleRate: signal.sampleRate,
-                                     checksum: try CRC32.checksum(ofFile: utterance.path)))
+                entries.append(Entry(utterance: utterance, duration: signal.duration, sampleRate: signal.sampleRate))
             } catch {
                 problems.append("\(error)")
             }
@@ -45,7 +43,7 @@ public struct Manifest: Equatable, Sendable {
     /// The utterances in manifest order.
     public var utterances: [Utterance] { entries.map(\.utterance) }
 
-    static let header = ["id", "speaker", "path", "split", "sex", "dialect", "sentence_type", "duration", "sample_rate", "checksum"]
+    static let header = ["id", "speaker", "path", "split", "sex", "dialect", "sentence_type", "duration", "sample_rate"]
 
     /// The CSV text.
     public var csv: String {
@@ -53,7 +51,7 @@ public struct Manifest: Equatable, Sendable {
         for entry in entries {
             let u = entry.utterance
             lines.append([u.id, u.speaker, u.path, u.split, u.sex, u.dialect, u.sentenceType,
-                          String(format: "%.4f", entry.duration), String(entry.sampleRate), entry.checksum]
+                          String(format: "%.4f", entry.duration), String(entry.sampleRate)]
                 .map(Self.quote).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -72,7 +70,7 @@ public struct Manifest: Equatable, Sendable {
             }
             return Entry(utterance: Utterance(id: cells[0], speaker: cells[1], path: cells[2], split: cells[3], sex: cells[4],
                                               dialect: cells[5], sentenceType: cells[6]),
-                         duration: duration, sampleRate: rate, checksum: cells[9])
+                         duration: duration, sampleRate: rate)
         })
     }
 

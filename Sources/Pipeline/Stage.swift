@@ -1,5 +1,20 @@
 import Foundation
 
+/// What a stage is: a kind, a code version, a typed `Parameters` value and a body that sees only
+/// that value and its inputs' artifacts (DESIGN §3, the stage contract). The body is a static
+/// function, so it can capture nothing; it receives the parameters decoded from the very
+/// canonical value its key hashes, so a field that does not reach the key cannot reach the body.
+public protocol StageDefinition {
+    /// Everything that can change the stage's result.
+    associatedtype Parameters: Codable & Hashable & Sendable
+    /// What the stage does (`features`); part of the cache key.
+    static var kind: String { get }
+    /// Bumped by hand when the stage's semantics change; part of the cache key.
+    static var codeVersion: Int { get }
+    /// Produces the artifact from the parameters and the inputs' folders into `context.output`.
+    static func run(_ parameters: Parameters, _ context: StageContext) throws
+}
+
 /// One node of a stage graph: a pure function of its parameters and its inputs' artifacts.
 public struct Stage: @unchecked Sendable {
     /// A name unique in the graph (`features`, `pretrain`, `finetune@lr=0.001`).
@@ -13,11 +28,20 @@ public struct Stage: @unchecked Sendable {
     /// The ids of the stages whose artifacts it reads.
     public let inputs: [String]
     /// Produces the artifact: writes files into `context.output`.
-    public let body: (StageContext) throws -> Void
+    let body: (StageContext) throws -> Void
 
-    /// Creates a stage.
-    public init(id: String, kind: String, codeVersion: Int = 1, parameters: CanonicalValue = .object([:]), inputs: [String] = [],
-                body: @escaping (StageContext) throws -> Void) {
+    /// A stage of a definition: its key hashes `parameters` (as canonical JSON), and its body
+    /// receives that canonical value decoded back, nothing else.
+    public init<Definition: StageDefinition>(_ definition: Definition.Type, id: String, parameters: Definition.Parameters, inputs: [String] = []) {
+        let canonical = CanonicalValue(encoding: parameters)
+        self.init(id: id, kind: Definition.kind, codeVersion: Definition.codeVersion, parameters: canonical, inputs: inputs) { context in
+            try Definition.run(try canonical.decoded(as: Definition.Parameters.self), context)
+        }
+    }
+
+    /// A stage from a closure: for the engine's own tests only; experiment stages are definitions.
+    init(id: String, kind: String, codeVersion: Int = 1, parameters: CanonicalValue = .object([:]), inputs: [String] = [],
+         body: @escaping (StageContext) throws -> Void) {
         self.id = id
         self.kind = kind
         self.codeVersion = codeVersion
@@ -25,6 +49,20 @@ public struct Stage: @unchecked Sendable {
         self.inputs = inputs
         self.body = body
     }
+
+    /// The same stage under another id reading renamed inputs (a sweep names a shared stage after
+    /// its first point); the body sees its inputs under their original ids.
+    public func renamed(to newId: String, inputs renaming: [String: String]) -> Stage {
+        let body = self.body
+        let originalIds = inputs
+        return Stage(id: newId, kind: kind, codeVersion: codeVersion, parameters: parameters, inputs: originalIds.map { renaming[$0]! }) { context in
+            let inputs = Dictionary(uniqueKeysWithValues: originalIds.map { ($0, context.inputs[renaming[$0]!]!) })
+            try body(StageContext(key: context.key, inputs: inputs, output: context.output, partial: context.partial))
+        }
+    }
+
+    /// Runs the body (executors do; a Slurm job runs one stage of a rebuilt plan).
+    public func run(_ context: StageContext) throws { try body(context) }
 }
 
 /// What a running stage sees: its inputs' finished folders, a fresh output folder that becomes

@@ -22,15 +22,7 @@ public struct YAMLLoader: Sendable {
         let lines = text.components(separatedBy: "\n")
         func sourceLine(_ line: Int) -> String? { line >= 1 && line <= lines.count ? lines[line - 1] : nil }
 
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                throw Diagnostic(file: file, message: "the file is empty; it must hold a YAML mapping")
-            }
-            root = composed
-        } catch let error as YamlError {
-            throw Self.diagnostic(for: error, file: file, sourceLine: sourceLine)
-        }
+        let root = try Self.compose(text, file: file, lines: lines)
         do {
             return try YAMLDecoder().decode(type, from: root)
         } catch let diagnostic as Diagnostic {
@@ -40,6 +32,30 @@ public struct YAMLLoader: Sendable {
             let mark = Self.node(at: path, in: root)?.mark ?? root.mark
             throw Diagnostic(file: file, line: mark?.line, column: mark?.column, message: message,
                              sourceLine: mark.flatMap { sourceLine($0.line) })
+        }
+    }
+
+    /// Parses YAML text into a node tree; every failure (syntax, an empty file, a key given twice
+    /// in one mapping) is a located `Diagnostic`.
+    static func compose(_ text: String, file: String, lines: [String]) throws -> Node {
+        func sourceLine(_ line: Int) -> String? { line >= 1 && line <= lines.count ? lines[line - 1] : nil }
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw Diagnostic(file: file, message: "the file is empty; it must hold a YAML mapping")
+            }
+            return composed
+        } catch let error as YamlError {
+            if case let .duplicatedKeysInMapping(duplicates, context) = error, let key = duplicates.first {
+                // Yams marks the first occurrence; the error belongs on the second.
+                let first = context.mark
+                let indent = String(repeating: " ", count: max(0, first.column - 1))
+                let again = (first.line..<max(first.line, lines.count)).first { lines[$0].hasPrefix(indent + key) && lines[$0].dropFirst(indent.count + key.count).drop(while: { $0 == " " }).hasPrefix(":") }
+                let line = again.map { $0 + 1 } ?? first.line
+                throw Diagnostic(file: file, line: line, column: first.column,
+                                 message: "'\(key)' is given twice in one mapping (first on line \(first.line)); keep one",
+                                 sourceLine: sourceLine(line))
+            }
+            throw Self.diagnostic(for: error, file: file, sourceLine: sourceLine)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Spec
 import Tensor
 
 /// Where and how an experiment's stages run: the spec's `execution:` block, with command-line
@@ -39,32 +40,31 @@ public struct ExecutionOptions: Sendable {
 
     /// Sets the engine's thread count and numerics mode for a spec, before any stage runs: the
     /// command line's `--threads`, else `execution.threads`, else the CPUs this process may use.
-    public func applyEngineSettings(spec: CanonicalValue) throws {
-        let requested = threads ?? spec["execution"]?["threads"]?.int ?? 0
+    public func applyEngineSettings(spec: ExperimentSpec) throws {
+        let requested = threads ?? spec.execution.threads
         guard requested >= 0 else { throw PipelineError("--threads must be 1 or more (or 0 for the CPUs this process may use), not \(requested)") }
         Parallel.threads = requested > 0 ? requested : ProcessorBudget.available
-        let mode = spec["execution"]?["numerics"]?.string.flatMap(NumericsMode.init(rawValue:)) ?? .reproducible
-        Numerics.select(mode)
+        Numerics.select(spec.execution.numerics == .fast ? .fast : .reproducible)
     }
 
     /// The executor for a spec; `recipes` maps each stage id of the graph to how a job rebuilds it.
-    func executor(spec: CanonicalValue, recipes: [String: Recipe]) throws -> Executor {
-        let block = spec["execution"]
-        let kind = executor ?? block?["executor"]?.string ?? "local"
+    func executor(spec: ExperimentSpec, recipes: [String: Recipe]) throws -> Executor {
+        let block = spec.execution
+        let kind = executor ?? block.executor.rawValue
         switch kind {
         case "local":
             return LocalExecutor(jobs: jobs, keepGoing: keepGoing)
         case "slurm":
             var settings = SlurmExecutor.Settings()
-            func text(_ option: String?, _ key: String) -> String? {
-                let value = option ?? block?[key]?.string ?? ""
+            func text(_ option: String?, _ value: String) -> String? {
+                let value = option ?? value
                 return value.isEmpty ? nil : value
             }
-            settings.partition = text(partition, "partition")
-            settings.time = text(time, "time")
-            settings.memory = text(memory, "mem")
-            settings.cpus = (cpus ?? block?["cpus"]?.int).flatMap { $0 > 0 ? $0 : nil }
-            settings.maxParallel = (maxParallel ?? block?["max_parallel"]?.int).flatMap { $0 > 0 ? $0 : nil }
+            settings.partition = text(partition, block.partition)
+            settings.time = text(time, block.time)
+            settings.memory = text(memory, block.mem)
+            settings.cpus = (cpus ?? block.cpus) > 0 ? (cpus ?? block.cpus) : nil
+            settings.maxParallel = (maxParallel ?? block.maxParallel) > 0 ? (maxParallel ?? block.maxParallel) : nil
             settings.retry = retry
             settings.pollSeconds = pollSeconds
             let client = SlurmClient()
@@ -94,7 +94,7 @@ public enum StageJob {
         let file = SlurmExecutor.jobFolder(store, key).appendingPathComponent("recipe.json")
         guard let data = try? Data(contentsOf: file) else { throw PipelineError("\(file.path) is missing; the runner writes it when it submits the job") }
         let recipe = try JSONDecoder().decode(ExecutionOptions.Recipe.self, from: data)
-        let plan = try ExperimentPlan(specPath: recipe.spec, overrides: recipe.overrides)
+        let plan = try ExperimentPlan(specPath: recipe.spec, overrides: recipe.overrides, cache: locations.cache)
         var options = ExecutionOptions()
         options.threads = threads
         try options.applyEngineSettings(spec: plan.spec)

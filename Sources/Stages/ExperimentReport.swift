@@ -12,7 +12,7 @@ struct ExperimentReport {
     let folder: URL
 
     var markdown: String {
-        let spec = plan.spec
+        let spec = plan.spec.canonical
         let title = spec["report"]?["title"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? plan.name
         var text = "# \(title)\n\n## Spec in brief\n\n" + summary.markdown
         if let metrics = (try? String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
@@ -49,7 +49,7 @@ struct ExperimentReport {
 
     /// The spec's main choices, one line per stage.
     var summary: Table {
-        let spec = plan.spec
+        let spec = plan.spec.canonical
         func value(_ path: String) -> String {
             var node: CanonicalValue? = spec
             for part in path.split(separator: ".") { node = node?[String(part)] }

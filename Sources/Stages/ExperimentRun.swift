@@ -23,7 +23,12 @@ public enum ExperimentRun {
 
     /// Runs a spec with the chosen executor (local threads or Slurm jobs).
     public static func run(specPath: String, overrides: [String], locations: Locations, execution: ExecutionOptions, force: Set<String>) throws -> StageRunner.Summary {
-        let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
+        try run(ExperimentPlan(specPath: specPath, overrides: overrides, cache: locations.cache), overrides: overrides, locations: locations, execution: execution, force: force)
+    }
+
+    /// Runs a plan; `overrides` are what a Slurm job applies to the plan's spec file to rebuild it.
+    public static func run(_ plan: ExperimentPlan, overrides: [String], locations: Locations, execution: ExecutionOptions, force: Set<String>) throws -> StageRunner.Summary {
+        let specPath = plan.specPath
         try execution.applyEngineSettings(spec: plan.spec)
         for id in force where !plan.graph.stages.contains(where: { $0.id == id }) {
             throw PipelineError("--force names '\(id)', which is not a stage of this plan; stages: \(plan.graph.stages.map(\.id).joined(separator: ", "))")
@@ -46,8 +51,7 @@ public enum ExperimentRun {
     }
 
     /// The lines printed after a successful run: where the report is and the metrics table.
-    public static func resultsText(specPath: String, overrides: [String], locations: Locations) throws -> String {
-        let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
+    public static func resultsText(_ plan: ExperimentPlan, locations: Locations) throws -> String {
         let folder = locations.results.appendingPathComponent(plan.name)
         let metrics = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8))
         // Relative to the working folder when it is below it, as the user named it.
@@ -142,7 +146,11 @@ public enum ExperimentRun {
     /// One line per stage: cached, or to run — and when the experiment was published before with
     /// another key, "stale" and the parameters (or inputs) that changed.
     public static func planText(specPath: String, overrides: [String], locations: Locations) throws -> String {
-        let plan = try ExperimentPlan(specPath: specPath, overrides: overrides)
+        try planText(ExperimentPlan(specPath: specPath, overrides: overrides, cache: locations.cache), locations: locations)
+    }
+
+    /// `planText` for a plan already made.
+    public static func planText(_ plan: ExperimentPlan, locations: Locations) throws -> String {
         let store = try ArtifactStore(root: locations.cache)
         let published = locations.results.appendingPathComponent(plan.name)
         let previousKeys = (try? Data(contentsOf: published.appendingPathComponent("keys.json")))
@@ -157,10 +165,17 @@ public enum ExperimentRun {
             if let previous = previousKeys[stage.id], previous != key.hex {
                 changedStages.insert(stage.id)
                 state = store.isComplete(key) ? "cached" : "stale"
-                let changed = previousParameters?[stage.id].map { differences($0, stage.parameters, path: "") } ?? []
+                var changed = previousParameters?[stage.id].map { differences($0, stage.parameters, path: "") } ?? []
                 let inputs = stage.inputs.filter { changedStages.contains($0) }
-                reason = changed.isEmpty ? (inputs.isEmpty ? "code or model changed" : "input \(inputs.joined(separator: ", ")) changed")
-                                         : "changed: " + changed.joined(separator: ", ")
+                var corpus: String? = nil
+                if changed.contains(where: { $0.hasPrefix("corpus") }), let current = plan.corpus {
+                    // Name what changed in the corpus, from the listing the earlier entry recorded.
+                    let earlier = CacheKey(hex: previous).flatMap { try? String(contentsOf: store.entry($0).appendingPathComponent(PrepareStage.listingFile), encoding: .utf8) }
+                    corpus = "corpus changed: " + (earlier.map { current.changes(since: FileListing(csv: $0)) } ?? "\(current.entries.count) files now")
+                    changed.removeAll { $0.hasPrefix("corpus") }
+                }
+                let parts = [corpus].compactMap { $0 } + (changed.isEmpty ? [] : ["changed: " + changed.joined(separator: ", ")])
+                reason = !parts.isEmpty ? parts.joined(separator: "; ") : (inputs.isEmpty ? "code or model changed" : "input \(inputs.joined(separator: ", ")) changed")
             }
             return "\(state.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.id.padding(toLength: 10, withPad: " ", startingAt: 0)) \(key.short)  ← \(stage.inputs.joined(separator: ", "))" + (reason.isEmpty ? "" : "  (\(reason))")
         }.joined(separator: "\n") + "\n"
@@ -193,7 +208,7 @@ public enum ExperimentRun {
                 try AtomicFile.write(try Data(contentsOf: file), to: destination.appendingPathComponent(relative).path)
             }
         }
-        try AtomicFile.write(plan.spec.canonicalText + "\n", to: destination.appendingPathComponent("spec.json").path)
+        try AtomicFile.write(plan.spec.canonical.canonicalText + "\n", to: destination.appendingPathComponent("spec.json").path)
         // The cache entries this result was made from: what `speakerlab gc` keeps.
         let keys = CanonicalValue.object(plan.graph.keys.mapValues { .string($0.hex) })
         try AtomicFile.write(keys.canonicalText + "\n", to: destination.appendingPathComponent("keys.json").path)

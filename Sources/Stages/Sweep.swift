@@ -21,44 +21,36 @@ public struct Sweep: Sendable {
     /// The points, in grid order.
     public let points: [Point]
 
-    /// Splits overrides into fixed ones and sweep axes: `key=a,b` is a grid axis; `zip` axes
-    /// (same length) advance together as one axis.
-    public init(overrides: [String], zip: [String] = []) throws {
-        var fixed: [String] = []
-        var axes: [[(key: String, value: String)]] = []
-        for override in overrides {
-            if override.hasPrefix("~") { fixed.append(override); continue }  // removes a key: never an axis
-            guard let equals = override.firstIndex(of: "=") else { throw PipelineError("--set '\(override)' must look like key=value, or ~key to remove it") }
-            let key = String(override[..<equals]), text = override[override.index(after: equals)...]
-            // `key=[a, b]` is one list value (YAML flow syntax); `key=a,b` is a sweep axis.
-            let values = text.hasPrefix("[") ? [String(text)] : text.split(separator: ",").map(String.init)
-            if values.count > 1 { axes.append(values.map { (key, $0) }) } else { fixed.append(override) }
+    /// The points of a spec's `sweep:` block and the command line: `--set key=a,b` is a grid
+    /// axis (commas inside quotes, brackets or braces do not split), `--zip key=a,b` lists advance
+    /// together as one axis. `run` and `plan` both build their points here.
+    public init(source: SpecSource? = nil, overrides: [String], zip: [String] = []) throws {
+        let (fixed, axes) = SweepAxis.split(overrides)
+        let zipped = try zip.map { entry -> SweepAxis in
+            guard let axis = SweepAxis.parse(entry) else { throw PipelineError("--zip '\(entry)' must look like key=a,b") }
+            return axis
         }
-        if !zip.isEmpty {
-            let lists = try zip.map { entry -> (String, [String]) in
-                guard let equals = entry.firstIndex(of: "=") else { throw PipelineError("--zip '\(entry)' must look like key=a,b") }
-                return (String(entry[..<equals]), entry[entry.index(after: equals)...].split(separator: ",").map(String.init))
+        try self.init(fixed: fixed, grid: (source?.grid ?? []) + axes, zip: (source?.zip ?? []) + zipped)
+    }
+
+    /// The points of grid axes (every combination) and zip axes (advancing together, one axis).
+    public init(fixed: [String], grid: [SweepAxis], zip: [SweepAxis]) throws {
+        var axes: [[[(key: String, value: String)]]] = grid.map { axis in axis.values.map { [(axis.key, $0)] } }
+        if let length = zip.first?.values.count {
+            guard zip.allSatisfy({ $0.values.count == length }) else {
+                throw PipelineError("zipped sweep lists must have the same length; got \(zip.map { "\($0.key): \($0.values.count)" }.joined(separator: ", "))")
             }
-            let length = lists[0].1.count
-            guard lists.allSatisfy({ $0.1.count == length }) else {
-                throw PipelineError("--zip lists must have the same length; got \(lists.map { "\($0.0): \($0.1.count)" }.joined(separator: ", "))")
-            }
-            // One axis whose i-th value sets every zipped key to its i-th value (joined with ';').
-            axes.append((0..<length).map { index in ("", lists.map { "\($0.0)=\($0.1[index])" }.joined(separator: ";")) })
+            axes.append((0..<length).map { index in zip.map { ($0.key, $0.values[index]) } })
         }
         var combinations: [[(key: String, value: String)]] = [[]]
-        for axis in axes { combinations = combinations.flatMap { prefix in axis.map { prefix + [$0] } } }
+        for axis in axes { combinations = combinations.flatMap { prefix in axis.map { prefix + $0 } } }
         points = combinations.map { values in
-            let overrides = values.flatMap { $0.key.isEmpty ? $0.value.split(separator: ";").map(String.init) : ["\($0.key)=\($0.value)"] }
-            let name = overrides.map { override -> String in
-                let equals = override.firstIndex(of: "=")!
-                return override[..<equals].split(separator: ".").last! + "=" + override[override.index(after: equals)...]
+            // A mapping value names its keys: `optimizer={kind: adam}` → `optimizer=kind=adam`.
+            let name = values.map { value in
+                let text = value.value.filter { !"{}[] \"'".contains($0) }.replacingOccurrences(of: ":", with: "=")
+                return "\(value.key.split(separator: ".").last!)=\(text)"
             }.joined(separator: ",")
-            let pairs = overrides.map { override -> (key: String, value: String) in
-                let equals = override.firstIndex(of: "=")!
-                return (String(override[..<equals]), String(override[override.index(after: equals)...]))
-            }
-            return Point(name: name.isEmpty ? "base" : Self.folderName(name), overrides: overrides, values: pairs)
+            return Point(name: name.isEmpty ? "base" : Self.folderName(name), overrides: values.map { "\($0.key)=\($0.value)" }, values: values)
         }
         self.fixed = fixed
     }
@@ -109,14 +101,20 @@ public struct Sweep: Sendable {
     /// Runs every point in one stage graph (stages shared by several points run once), publishes
     /// each point to `Results/<name>/<point>/` and writes `Results/<name>/summary.csv`.
     public func run(specPath: String, locations: ExperimentRun.Locations, jobs: Int, keepGoing: Bool) throws -> StageRunner.Summary {
-        try run(specPath: specPath, locations: locations, execution: ExecutionOptions(jobs: jobs, keepGoing: keepGoing))
+        try run(source: try SpecSource(path: specPath), locations: locations, execution: ExecutionOptions(jobs: jobs, keepGoing: keepGoing))
+    }
+
+    /// The plan of every point.
+    public func plans(source: SpecSource, cache: URL?) throws -> [(Point, ExperimentPlan)] {
+        try points.map { point in (point, try ExperimentPlan(source: source, overrides: fixed + point.overrides, cache: cache)) }
     }
 
     /// Runs every point with the chosen executor; on Slurm each stage kind shared by several points is one job array.
-    public func run(specPath: String, locations: ExperimentRun.Locations, execution: ExecutionOptions) throws -> StageRunner.Summary {
-        let plans = try points.map { point in (point, try ExperimentPlan(specPath: specPath, overrides: fixed + point.overrides)) }
+    public func run(source: SpecSource, locations: ExperimentRun.Locations, execution: ExecutionOptions) throws -> StageRunner.Summary {
+        let specPath = source.path
+        let plans = try plans(source: source, cache: locations.cache)
         // The engine settings are the process's: one numerics mode for every point.
-        let modes = Set(plans.map { $0.1.spec["execution"]?["numerics"]?.string ?? "reproducible" })
+        let modes = Set(plans.map { $0.1.spec.execution.numerics.rawValue })
         guard modes.count <= 1 else { throw PipelineError("execution.numerics cannot be swept (the points ask for \(modes.sorted().joined(separator: " and "))); run each mode as its own sweep") }
         if let first = plans.first { try execution.applyEngineSettings(spec: first.1.spec) }
         // A stage several points share (same key) is listed once, under its first point's name.
@@ -135,12 +133,7 @@ public struct Sweep: Sendable {
                 recipes[names[plan.graph.keys[stage.id]!]!] = ExecutionOptions.Recipe(spec: ExperimentRun.absolute(specPath), overrides: fixed + point.overrides,
                                                                                      stage: stage.id, results: ExperimentRun.absolute(locations.results.path))
                 let inputNames = Dictionary(uniqueKeysWithValues: stage.inputs.map { ($0, names[plan.graph.keys[$0]!]!) })
-                stages.append(Stage(id: names[plan.graph.keys[stage.id]!]!, kind: stage.kind, codeVersion: stage.codeVersion,
-                                    parameters: stage.parameters, inputs: stage.inputs.map { inputNames[$0]! }) { context in
-                    // The point's own stage names for its inputs.
-                    let inputs = inputNames.mapValues { context.inputs[$0]! }
-                    try stage.body(StageContext(key: context.key, inputs: inputs, output: context.output, partial: context.partial))
-                })
+                stages.append(stage.renamed(to: names[plan.graph.keys[stage.id]!]!, inputs: inputNames))
             }
         }
         let graph = try StageGraph(stages)

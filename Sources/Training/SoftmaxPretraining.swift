@@ -10,6 +10,14 @@ import Tensor
 /// loss and accuracy each epoch, the best-by-validation checkpoint, reduce-on-plateau and early
 /// stopping, resumable from its last saved state.
 public struct SoftmaxPretraining {
+    /// The classification loss.
+    public enum Loss: String, Equatable, Sendable, Codable {
+        /// Cross-entropy over a dense head.
+        case softmax
+        /// Additive angular margin softmax on the head's weights.
+        case aam
+    }
+
     /// What the stage does.
     public struct Settings: Equatable, Sendable, Codable {
         public var optimizer = OptimizerSettings()
@@ -23,7 +31,7 @@ public struct SoftmaxPretraining {
         public var labelSmoothing = 0.0
         /// `softmax` (cross-entropy over a dense head) or `aam` (additive angular margin softmax on
         /// the head's weights, as WeSpeaker trains; the head's bias is unused).
-        public var loss = "softmax"
+        public var loss: Loss = .softmax
         public var aamMargin = 0.2
         public var aamScale = 32.0
         /// Keras `l2(…)` on the layers marked `l2:` in the model graph.
@@ -61,7 +69,7 @@ public struct SoftmaxPretraining {
     @discardableResult
     public func run(model: ModelGraph, classifier: Dense, train: TrainingData, validation: TrainingData?, stopAfterSteps: Int? = nil) throws -> Outcome {
         let parameters = model.parameters + classifier.parameters
-        let optimizer = try settings.optimizer.make()
+        let optimizer = settings.optimizer.make()
         var generator = SeededGenerator(seed: settings.seed).split("pretrain")
         var state = ResumeState(epoch: 0, globalStep: 0, learningRate: settings.optimizer.learningRate, optimizerSteps: 0,
                                 sampler: BatchSampler(itemCount: train.count, batchSize: settings.batchSize, generator: generator.split("batches")),
@@ -102,15 +110,13 @@ public struct SoftmaxPretraining {
                 let logits: Variable
                 let loss: Variable
                 switch settings.loss {
-                case "softmax":
+                case .softmax:
                     logits = classifier(embedding, tape: tape)
                     loss = softmaxCrossEntropy(logits, labels: batchLabels, labelSmoothing: Float(settings.labelSmoothing))
-                case "aam":
+                case .aam:
                     logits = dense(embedding.value.constant, weight: classifier.weight.value.constant, bias: nil)
                     loss = additiveAngularMarginLoss(embedding, weights: classifier.weight.on(tape), labels: batchLabels,
                                                      margin: Float(settings.aamMargin), scale: Float(settings.aamScale))
-                default:
-                    throw TrainingError("unknown loss '\(settings.loss)'; use softmax or aam")
                 }
                 let value = Double(loss.value.scalars[0])
                 guard value.isFinite else {

@@ -10,16 +10,24 @@ import Tensor
 /// T triplets from the spec, random or hard-mined, the seed's loss on true cosine with margin α,
 /// periodic SV evaluation on held-out speakers and the best-by-EER checkpoint. Resumable.
 public struct TripletFinetuning {
+    /// How triplets are chosen.
+    public enum Mining: String, Equatable, Sendable, Codable {
+        /// Random anchors, positives and negatives (the seed's `fine_tune.py`).
+        case random
+        /// The hardest positives and negatives among embedded candidates.
+        case hard
+    }
+
     /// What the stage does.
     public struct Settings: Equatable, Sendable, Codable {
         /// The seed's HEAD optimizer: SGD lr 1e-4, momentum 0.9.
-        public var optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e-4, momentum: 0.9)
+        public var optimizer = OptimizerSettings(kind: .sgd, learningRate: 1e-4, momentum: 0.9)
         /// Triplets per batch (the seed hard-codes 16).
         public var triplets = 16
         public var margin = 0.1
         public var reduction: Reduction = .sum
         /// `random` (the seed's `fine_tune.py`) or `hard` (W's `best_batch`, with true cosine).
-        public var mining = "random"
+        public var mining: Mining = .random
         /// Hard mining: candidates embedded per step, and hardest positives/negatives per anchor.
         public var candidates = 64
         public var perAnchor = 2
@@ -47,7 +55,7 @@ public struct TripletFinetuning {
     @discardableResult
     public func run(model: ModelGraph, train: TrainingData, evaluation: TrainingData, trials: TrialList, stopAfterSteps: Int? = nil) throws -> Double {
         let parameters = model.parameters
-        let optimizer = try settings.optimizer.make()
+        let optimizer = settings.optimizer.make()
         var state = ResumeState(epoch: 0, globalStep: 0, learningRate: settings.optimizer.learningRate, optimizerSteps: 0, sampler: nil,
                                 generator: SeededGenerator(seed: settings.seed).split("finetune"), dropout: model.dropoutState, plateau: nil,
                                 bestScore: .infinity, epochsWithoutImprovement: 0, history: [])
@@ -115,9 +123,9 @@ public struct TripletFinetuning {
     /// One `[A | P | N]` batch of `settings.triplets` triplets.
     func nextBatch(model: ModelGraph, train: TrainingData, generator: inout SeededGenerator) throws -> TripletSampler.Batch {
         switch settings.mining {
-        case "random":
+        case .random:
             return try TripletSampler.random(speakers: train.labels, count: settings.triplets, using: &generator)
-        case "hard":
+        case .hard:
             var candidates = Array(0..<train.count)
             candidates.shuffle(using: &generator)
             candidates = Array(candidates.prefix(settings.candidates))
@@ -127,8 +135,6 @@ public struct TripletFinetuning {
                                                 anchorSpeakers: max(1, settings.triplets / settings.perAnchor), perAnchor: settings.perAnchor, using: &generator)
             return TripletSampler.Batch(anchors: mined.anchors.map { candidates[$0] }, positives: mined.positives.map { candidates[$0] },
                                         negatives: mined.negatives.map { candidates[$0] })
-        default:
-            throw TrainingError("unknown mining '\(settings.mining)'; use random or hard")
         }
     }
 }

@@ -15,10 +15,13 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "The results folder (the cache is its .cache/).")
     var results: String = "Results"
 
-    /// The points to run: the spec's `sweep:` block and `--set` lists (grid), and `--zip` lists.
-    func sweep(zip: [String]) throws -> Sweep {
-        let document = try SpecDocument(path: spec, schema: ExperimentSchema.schema, overrides: overrides.filter { !$0.contains(",") || $0.contains("=[") })
-        return try Sweep(overrides: document.sweepGrid + overrides, zip: document.sweepZip + zip)
+    var locations: ExperimentRun.Locations { .init(results: URL(fileURLWithPath: results)) }
+
+    /// The spec, read once, and the points to run: the spec's `sweep:` block and `--set` lists
+    /// (grid), and `--zip` lists. `run` and `plan` accept exactly the same sweeps.
+    func sweep(zip: [String]) throws -> (SpecSource, Sweep) {
+        let source = try SpecSource(path: spec)
+        return (source, try Sweep(source: source, overrides: overrides, zip: zip))
     }
 }
 
@@ -83,21 +86,19 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let sweep = try experiment.sweep(zip: zip)
+            let (source, sweep) = try experiment.sweep(zip: zip)
             if sweep.isSweep {
-                let summary = try sweep.run(specPath: experiment.spec, locations: .init(results: URL(fileURLWithPath: experiment.results)),
-                                            execution: execution)
+                let summary = try sweep.run(source: source, locations: experiment.locations, execution: execution)
                 print(summary.text, terminator: "")
                 if !summary.succeeded { throw ExitCode(1) }
                 return
             }
-            let summary = try ExperimentRun.run(specPath: experiment.spec, overrides: experiment.overrides,
-                                                locations: .init(results: URL(fileURLWithPath: experiment.results)), execution: execution,
-                                                force: Set(force))
+            let overrides = sweep.fixed + (sweep.points.first?.overrides ?? [])
+            let plan = try ExperimentPlan(source: source, overrides: overrides, cache: experiment.locations.cache)
+            let summary = try ExperimentRun.run(plan, overrides: overrides, locations: experiment.locations, execution: execution, force: Set(force))
             print(summary.text, terminator: "")
             if !summary.succeeded { throw ExitCode(1) }
-            print("\n" + (try ExperimentRun.resultsText(specPath: experiment.spec, overrides: experiment.overrides,
-                                                        locations: .init(results: URL(fileURLWithPath: experiment.results)))), terminator: "")
+            print("\n" + (try ExperimentRun.resultsText(plan, locations: experiment.locations)), terminator: "")
         } catch let error as Diagnostic {
             printError("\(error)")
             throw ExitCode(2)
@@ -119,11 +120,10 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let sweep = try experiment.sweep(zip: zip)
-            for point in sweep.points {
+            let (source, sweep) = try experiment.sweep(zip: zip)
+            for (point, plan) in try sweep.plans(source: source, cache: experiment.locations.cache) {
                 if sweep.isSweep { print("[\(point.name)]") }
-                print(try ExperimentRun.planText(specPath: experiment.spec, overrides: sweep.fixed + point.overrides,
-                                                 locations: .init(results: URL(fileURLWithPath: experiment.results))), terminator: "")
+                print(try ExperimentRun.planText(plan, locations: experiment.locations), terminator: "")
             }
         } catch let error as Diagnostic {
             printError("\(error)")

@@ -37,16 +37,12 @@ import Audio
         }
     }
 
-    @Test func manifestRecordsDurationRateAndChecksumAndRoundTrips() throws {
+    @Test func manifestRecordsDurationAndRateAndRoundTrips() throws {
         let folder = TemporaryDirectory()
         let utterances = try SyntheticCorpus(speakers: 2, utterancesPerSpeaker: 2).write(to: folder.url.path)
         let manifest = try Manifest(utterances: utterances)
         #expect(manifest.entries.count == 4)
-        #expect(manifest.entries.allSatisfy { $0.sampleRate == 16000 && $0.checksum.count == 8 })
+        #expect(manifest.entries.allSatisfy { $0.sampleRate == 16000 && $0.duration > 0 })
         #expect(try Manifest.parse(manifest.csv, file: "m.csv").entries.map(\.utterance) == manifest.utterances)
-    }
-
-    @Test func crc32MatchesTheStandardCheckValue() {
-        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
     }
 }

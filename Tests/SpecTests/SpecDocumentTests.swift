@@ -22,7 +22,7 @@ import Pipeline
 
     @Test func defaultsFillAndAbsentStagesStayAbsent() throws {
         let folder = try Self.write(["a.yaml": "name: demo\npretrain:\n  epochs: 3\n"])
-        let spec = try SpecDocument(path: folder.path("a.yaml"), schema: ExperimentSchema.schema).value
+        let spec = try SpecSource(path: folder.path("a.yaml")).resolve(overrides: [], schema: ExperimentSchema.schema).value
         #expect(Self.field(spec, "pretrain.epochs") == .integer(3))
         #expect(Self.field(spec, "pretrain.optimizer.lr") == .number(0.01))
         #expect(Self.field(spec, "features.bands") == .integer(40))
@@ -34,7 +34,7 @@ import Pipeline
             "base.yaml": "name: base\nfinetune:\n  steps: 100\n  optimizer: {kind: sgd, lr: 0.001}\n",
             "child.yaml": "extends: base.yaml\nname: child\nfinetune:\n  optimizer: {lr: 0.0001}\n",
         ])
-        let spec = try SpecDocument(path: folder.path("child.yaml"), schema: ExperimentSchema.schema, overrides: ["finetune.steps=7"]).value
+        let spec = try SpecSource(path: folder.path("child.yaml")).resolve(overrides: ["finetune.steps=7"], schema: ExperimentSchema.schema).value
         #expect(Self.field(spec, "name") == .string("child"))
         #expect(Self.field(spec, "finetune.optimizer.lr") == .number(0.0001))
         #expect(Self.field(spec, "finetune.optimizer.kind") == .string("sgd"))
@@ -46,8 +46,8 @@ import Pipeline
             "a.yaml": "name: x\npretrain:\n  epochs: 3\n  batch: 16\n",
             "b.yaml": "# a comment\npretrain: {batch: 16, epochs: 3}   # reordered\nname: x\n",
         ])
-        let a = try SpecDocument(path: folder.path("a.yaml"), schema: ExperimentSchema.schema).value
-        let b = try SpecDocument(path: folder.path("b.yaml"), schema: ExperimentSchema.schema).value
+        let a = try SpecSource(path: folder.path("a.yaml")).resolve(overrides: [], schema: ExperimentSchema.schema).value
+        let b = try SpecSource(path: folder.path("b.yaml")).resolve(overrides: [], schema: ExperimentSchema.schema).value
         #expect(a.canonicalText == b.canonicalText)
     }
 
@@ -59,9 +59,9 @@ import Pipeline
             "cycle.yaml": "extends: cycle.yaml\n",
         ])
         func message(_ file: String, overrides: [String] = []) -> String {
-            do { _ = try SpecDocument(path: folder.path(file), schema: ExperimentSchema.schema, overrides: overrides); return "no error" } catch { return "\(error)" }
+            do { _ = try SpecSource(path: folder.path(file)).resolve(overrides: overrides, schema: ExperimentSchema.schema); return "no error" } catch { return "\(error)" }
         }
-        #expect(message("unknown.yaml").hasPrefix(folder.path("unknown.yaml") + ":3:3: error: unknown key 'epoch' in 'pretrain'; known: batch, early_stopping, epochs"))
+        #expect(message("unknown.yaml").hasPrefix(folder.path("unknown.yaml") + ":3:3: error: unknown key 'epoch' in 'pretrain'; known: aam_margin, aam_scale, batch, early_stopping, epochs"))
         #expect(message("unknown.yaml").hasSuffix("\n  epoch: 3\n  ^"))
         #expect(message("type.yaml").hasPrefix(folder.path("type.yaml") + ":3:10: error: 'features.bands' must be an integer"))
         #expect(message("choice.yaml").contains(":4:11: error: 'finetune.mining' is 'hardest'; it must be one of random, hard"))

@@ -112,10 +112,10 @@ extension ExperimentRunTests {
         let folder = TemporaryDirectory()
         let base = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
         try "extends: \(base)\nsweep:\n  grid:\n    seed: [1, 2]\n    finetune.margin: [0.1, 0.2]\n".write(toFile: folder.path("sweep.yaml"), atomically: true, encoding: .utf8)
-        let document = try SpecDocument(path: folder.path("sweep.yaml"), schema: ExperimentSchema.schema)
-        #expect(document.sweepGrid == ["seed=1,2", "finetune.margin=0.1,0.2"])
+        let source = try SpecSource(path: folder.path("sweep.yaml"))
+        #expect(source.grid == [SweepAxis(key: "seed", values: ["1", "2"]), SweepAxis(key: "finetune.margin", values: ["0.1", "0.2"])])
         let model = Fixtures.repositoryRoot.appendingPathComponent("Experiments/models/deepspeaker.yaml").path
-        let sweep = try Sweep(overrides: document.sweepGrid + Self.tiny + ["model.graph=\(model)"])
+        let sweep = try Sweep(source: source, overrides: Self.tiny + ["model.graph=\(model)"])
         #expect(sweep.points.count == 4)
         let summary = try sweep.run(specPath: folder.path("sweep.yaml"), locations: .init(results: folder.url.appendingPathComponent("Results")), jobs: 2, keepGoing: false)
         #expect(summary.succeeded, "\(summary.text)")
@@ -129,7 +129,7 @@ extension ExperimentRunTests {
         let folder = TemporaryDirectory()
         try "name: x\npretrain:\n  optimizer: {kind: adam, momentum: 0.5}\n".write(toFile: folder.path("x.yaml"), atomically: true, encoding: .utf8)
         #expect { try ExperimentPlan(specPath: folder.path("x.yaml")) } throws: {
-            "\($0)".contains("x.yaml:3:27: error: 'pretrain.optimizer.momentum' does not apply to adam")
+            "\($0)".contains("x.yaml:3:27: error: 'pretrain.optimizer.momentum' does not apply to kind adam")
         }
     }
 }

@@ -24,13 +24,13 @@ import TestSupport
     @Test func aNameInTheSpecFileIsLocatedAtItsLine() throws {
         let folder = TemporaryDirectory()
         try "extends: \(Self.spec)\nname: ../escape\n".write(toFile: folder.path("bad.yaml"), atomically: true, encoding: .utf8)
-        #expect { try ExperimentPlan(specPath: folder.path("bad.yaml")) } throws: { "\($0)".contains("bad.yaml:2:1: error: name '../escape' holds a path separator") }
+        #expect { try ExperimentPlan(specPath: folder.path("bad.yaml")) } throws: { "\($0)".contains("bad.yaml:2:7: error: 'name' is '../escape'; it holds a path separator") }
     }
 
-    @Test(arguments: [("evaluate.bootstrap=1", "'evaluate.bootstrap' is 1; it must be from 2 to 100000"),
-                      ("evaluate.nontarget_pairs=0", "'evaluate.nontarget_pairs' is 0; it must be from 1"),
-                      ("execution.threads=-2", "'execution.threads' is -2; it must be from 0 to 4096"),
-                      ("dataset.seed=-1", "'dataset.seed' is -1; it must be at least 0")])
+    @Test(arguments: [("evaluate.bootstrap=1", "'evaluate.bootstrap' is 1; it must be 2 ≤ x ≤ 100000"),
+                      ("evaluate.nontarget_pairs=0", "'evaluate.nontarget_pairs' is 0; it must be 1 ≤ x"),
+                      ("execution.threads=-2", "'execution.threads' is -2; it must be 0 ≤ x ≤ 4096"),
+                      ("dataset.seed=-1", "'dataset.seed' is -1; it must be 0 ≤ x")])
     func aValueOutOfRangeIsRefusedAtPlanTime(override: String, message: String) throws {
         #expect { try ExperimentPlan(specPath: Self.spec, overrides: [override]) } throws: { "\($0)".contains(message) && "\($0)".contains("--set ") }
     }

@@ -27,7 +27,7 @@ import Spec
 
     @Test func eraAAndHeadDifferWhereTheSeedsErasDo() throws {
         for name in Self.specs where name != "finetune-optimizers.yaml" && name != "modern.yaml" {
-            let spec = try ExperimentPlan(specPath: Self.folder.appendingPathComponent(name).path).spec
+            let spec = try ExperimentSpec.load(path: Self.folder.appendingPathComponent(name).path).spec.canonical
             #expect(spec["dataset"]?["kind"]?.string == "timit", "\(name)")
             let eraA = name.hasSuffix("-era-a.yaml")
             #expect(spec["features"]?["scale"]?.string == (eraA ? "peak" : "int16"), "\(name)")
@@ -37,7 +37,7 @@ import Spec
             #expect(spec["pretrain"]?["optimizer"]?["lr"]?.double == 0.01 && spec["pretrain"]?["batch"]?.int == 32)
         }
         let graphs = try ["deepspeaker-era-a.yaml", "attdcnn-era-a.yaml", "deepspeaker.yaml", "attdcnn.yaml"].map {
-            try ExperimentPlan(specPath: Self.folder.appendingPathComponent($0).path).spec["model"]?["graph"]?.string
+            try ExperimentSpec.load(path: Self.folder.appendingPathComponent($0).path).spec.canonical["model"]?["graph"]?.string
         }
         #expect(graphs == ["deepspeaker-era-a.yaml", "attdcnn-baseline.yaml", "deepspeaker.yaml", "attdcnn.yaml"])
     }
@@ -45,9 +45,9 @@ import Spec
     @Test(arguments: specs) func runsOnTheSyntheticCorpusAtATinySize(_ name: String) throws {
         let results = TemporaryDirectory()
         let path = Self.folder.appendingPathComponent(name).path
-        let document = try SpecDocument(path: path, schema: ExperimentSchema.schema)
-        let finetunes = document.value["finetune"] != nil
-        let sweep = try Sweep(overrides: document.sweepGrid + Self.tiny + (finetunes ? Self.tinyFinetune : []), zip: document.sweepZip)
+        let source = try SpecSource(path: path)
+        let finetunes = try source.resolve(overrides: [], schema: ExperimentSchema.schema).value["finetune"] != nil
+        let sweep = try Sweep(source: source, overrides: Self.tiny + (finetunes ? Self.tinyFinetune : []))
         let summary = try sweep.run(specPath: path, locations: .init(results: results.url), jobs: 2, keepGoing: false)
         #expect(summary.succeeded, "\(name): \(summary.text)")
         let runs = try PublishedRun.collect([results.url.path])

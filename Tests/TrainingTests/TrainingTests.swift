@@ -47,7 +47,7 @@ import Tensor
 
     static func pretrainSettings(epochs: Int) -> SoftmaxPretraining.Settings {
         var settings = SoftmaxPretraining.Settings()
-        settings.optimizer = OptimizerSettings(kind: "adam", learningRate: 1e-3)
+        settings.optimizer = OptimizerSettings(kind: .adam, learningRate: 1e-3)
         settings.batchSize = 16
         settings.epochs = epochs
         settings.earlyStoppingPatience = nil
@@ -95,11 +95,11 @@ import Tensor
         #expect(accuracy >= 3 * 0.125, "validation accuracy \(accuracy) is not well above chance")
 
         var settings = TripletFinetuning.Settings()
-        settings.optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e-2, momentum: 0.9)
+        settings.optimizer = OptimizerSettings(kind: .sgd, learningRate: 1e-2, momentum: 0.9)
         settings.triplets = 12
         settings.steps = 200
         settings.evaluateEvery = 20
-        settings.mining = "hard"
+        settings.mining = .hard
         let pretrainedEER = try Embedding.equalErrorRate(model: model, data: Self.corpus.evaluation, trials: Self.corpus.trials)
         let best = try TripletFinetuning(settings: settings, folder: finetuneFolder.url.path, progress: ProgressReporter(enabled: false))
             .run(model: model, train: Self.corpus.train, evaluation: Self.corpus.evaluation, trials: Self.corpus.trials)
@@ -112,7 +112,7 @@ import Tensor
         let folder = TemporaryDirectory()
         let (model, head) = try Self.model()
         var settings = Self.pretrainSettings(epochs: 1)
-        settings.optimizer = OptimizerSettings(kind: "sgd", learningRate: 1e30, momentum: 0)
+        settings.optimizer = OptimizerSettings(kind: .sgd, learningRate: 1e30, momentum: 0)
         #expect {
             try SoftmaxPretraining(settings: settings, folder: folder.url.path, progress: ProgressReporter(enabled: false))
                 .run(model: model, classifier: head, train: Self.corpus.train, validation: nil)
@@ -125,7 +125,7 @@ extension TrainingTests {
         let folder = TemporaryDirectory()
         let (model, head) = try Self.model()
         var settings = Self.pretrainSettings(epochs: 6)
-        settings.loss = "aam"
+        settings.loss = .aam
         settings.aamScale = 16
         try SoftmaxPretraining(settings: settings, folder: folder.url.path, progress: ProgressReporter(enabled: false))
             .run(model: model, classifier: head, train: Self.corpus.train, validation: nil)

@@ -1,0 +1,231 @@
+import Foundation
+import Pipeline
+
+/// The typed experiment spec: one struct per section, enums for every variant. It is the
+/// `Codable` view of a value `ExperimentSchema` validated (defaults, ranges and docs live there,
+/// once); `load` reads a spec file once, applies overrides and decodes. Encoding it gives back
+/// exactly the validated value (a test holds the two to that).
+public struct ExperimentSpec: Codable, Hashable, Sendable {
+    /// The experiment's name: its folder in the results folder.
+    public var name: String
+    /// The seed every generator is split from.
+    public var seed: Int
+    /// Which corpus and how it is split.
+    public var dataset: DatasetSpec
+    /// The audio front end.
+    public var features: FeaturesSpec
+    /// The network.
+    public var model: ModelSpec
+    /// Softmax pretraining; nil: no pretraining stage.
+    public var pretrain: PretrainSpec?
+    /// Triplet fine-tuning; nil: no fine-tuning stage.
+    public var finetune: FinetuneSpec?
+    /// How the embeddings are scored.
+    public var evaluate: EvaluateSpec
+    /// Where stages run (in no cache key but the numerics mode).
+    public var execution: ExecutionSpec
+    /// The report.
+    public var report: ReportSpec
+
+    /// Decodes a value the experiment schema validated.
+    public init(validated value: CanonicalValue) throws {
+        self = try value.decoded(as: ExperimentSpec.self)
+    }
+
+    /// The canonical value (the resolved spec that `spec.json` records).
+    public var canonical: CanonicalValue { CanonicalValue(encoding: self) }
+
+    /// Reads a spec file, applies `--set` overrides, validates and decodes.
+    public static func load(path: String, overrides: [String] = []) throws -> (spec: ExperimentSpec, resolved: ResolvedSpec) {
+        try load(SpecSource(path: path), overrides: overrides)
+    }
+
+    /// Applies overrides to a spec already read, validates and decodes.
+    public static func load(_ source: SpecSource, overrides: [String] = []) throws -> (spec: ExperimentSpec, resolved: ResolvedSpec) {
+        let resolved = try source.resolve(overrides: overrides, schema: ExperimentSchema.schema)
+        return (try ExperimentSpec(validated: resolved.value), resolved)
+    }
+}
+
+/// `dataset:` — which corpus and how it is split.
+public struct DatasetSpec: Codable, Hashable, Sendable {
+    /// The corpus reader.
+    public enum Kind: String, Codable, Hashable, Sendable { case synthetic, timit, folders }
+    public var kind: Kind
+    /// The corpus folder (empty for the synthetic corpus).
+    public var root: String
+    /// Synthetic: speakers and utterances per speaker.
+    public var speakers: Int
+    public var utterances: Int
+    /// Fraction of speakers held out for evaluation (synthetic and folders).
+    public var testFraction: Double
+    /// Synthetic: the corpus's own seed (0: the spec's seed).
+    public var seed: Int
+    /// Pretraining's per-speaker validation fraction.
+    public var validationFraction: Double
+}
+
+/// `features:` — the audio front end.
+public struct FeaturesSpec: Codable, Hashable, Sendable {
+    /// The per-frame voice decision.
+    public enum VoiceDetection: String, Codable, Hashable, Sendable { case adaptive, energy, none }
+    /// How utterances are brought to one length.
+    public enum Cut: String, Codable, Hashable, Sendable { case seed }
+    public var vad: VoiceDetection
+    public var aggressiveness: Int
+    public var cut: Cut
+    public var seconds: Double
+    /// The feature kind's name (`logfbank`, `logmel`, …; the Audio layer's `FeatureKind`).
+    public var kind: String
+    public var bands: Int
+    /// The sample scale's name (`int16`, `peak`, `unit`).
+    public var scale: String
+    /// The normalisation's name (`per-frame`, `cmvn`, `none`).
+    public var normalization: String
+    public var rate: Int
+}
+
+/// `model:` — the network.
+public struct ModelSpec: Codable, Hashable, Sendable {
+    /// A file in `Experiments/models/`, or a path.
+    public var graph: String
+    /// Scales every conv's filters and dense layer's units.
+    public var width: Double
+    /// Replaces each repeat's count, in order.
+    public var blocks: [Int]?
+    /// Overrides every batch norm's momentum.
+    public var batchnormMomentum: Double?
+}
+
+/// An optimizer: a tagged union whose options belong to its kind (`kind: sgd` has momentum,
+/// `kind: adam` has betas), so changing the kind replaces the options.
+public enum OptimizerSpec: Codable, Hashable, Sendable {
+    /// SGD with momentum, Nesterov and weight decay.
+    case sgd(SGDOptions)
+    /// Adam with L2 weight decay added to the gradient.
+    case adam(AdamOptions)
+    /// Adam with decoupled weight decay.
+    case adamw(AdamOptions)
+
+    /// SGD's options.
+    public struct SGDOptions: Codable, Hashable, Sendable {
+        public var lr: Double
+        public var momentum: Double
+        public var nesterov: Bool
+        public var weightDecay: Double
+    }
+
+    /// Adam's and AdamW's options.
+    public struct AdamOptions: Codable, Hashable, Sendable {
+        public var lr: Double
+        public var beta1: Double
+        public var beta2: Double
+        public var epsilon: Double
+        public var weightDecay: Double
+    }
+
+    /// The base learning rate.
+    public var learningRate: Double {
+        switch self {
+        case let .sgd(options): return options.lr
+        case let .adam(options), let .adamw(options): return options.lr
+        }
+    }
+
+    enum Tag: String, Codable { case sgd, adam, adamw }
+    enum TagKey: String, CodingKey { case kind }
+
+    public init(from decoder: Decoder) throws {
+        switch try decoder.container(keyedBy: TagKey.self).decode(Tag.self, forKey: .kind) {
+        case .sgd: self = .sgd(try SGDOptions(from: decoder))
+        case .adam: self = .adam(try AdamOptions(from: decoder))
+        case .adamw: self = .adamw(try AdamOptions(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: TagKey.self)
+        switch self {
+        case let .sgd(options): try container.encode(Tag.sgd, forKey: .kind); try options.encode(to: encoder)
+        case let .adam(options): try container.encode(Tag.adam, forKey: .kind); try options.encode(to: encoder)
+        case let .adamw(options): try container.encode(Tag.adamw, forKey: .kind); try options.encode(to: encoder)
+        }
+    }
+}
+
+/// `pretrain:` — softmax (or AAM) pretraining.
+public struct PretrainSpec: Codable, Hashable, Sendable {
+    /// The classification loss.
+    public enum Loss: String, Codable, Hashable, Sendable { case softmax, aam }
+    public var loss: Loss
+    public var aamMargin: Double
+    public var aamScale: Double
+    public var optimizer: OptimizerSpec
+    public var batch: Int
+    public var epochs: Int
+    public var plateauFactor: Double
+    public var plateauPatience: Int
+    /// Early-stopping patience in epochs; 0: never stop early.
+    public var earlyStopping: Int
+    public var labelSmoothing: Double
+    public var l2: Double
+}
+
+/// `finetune:` — triplet fine-tuning.
+public struct FinetuneSpec: Codable, Hashable, Sendable {
+    /// How per-triplet losses are combined.
+    public enum Reduction: String, Codable, Hashable, Sendable { case sum, mean }
+    /// How triplets are chosen.
+    public enum Mining: String, Codable, Hashable, Sendable { case random, hard }
+    public var optimizer: OptimizerSpec
+    public var triplets: Int
+    public var margin: Double
+    public var reduction: Reduction
+    public var mining: Mining
+    public var candidates: Int
+    public var perAnchor: Int
+    public var steps: Int
+    public var evaluateEvery: Int
+    public var l2: Double
+}
+
+/// `evaluate:` — how the embeddings are scored.
+public struct EvaluateSpec: Codable, Hashable, Sendable {
+    /// A task.
+    public enum Task: String, Codable, Hashable, Sendable { case sv, si }
+    /// The verification protocol.
+    public enum VerificationProtocol: String, Codable, Hashable, Sendable {
+        case trials, pairs
+        case membershipEraA = "membership-era-a"
+        case membershipHead = "membership-head"
+    }
+    public var tasks: [Task]
+    public var `protocol`: VerificationProtocol
+    public var enrolment: Int
+    public var nontargetPairs: Int
+    public var bootstrap: Int
+    /// Verification metric names (the Metrics layer's `VerificationMetric`).
+    public var metrics: [String]
+}
+
+/// `execution:` — where stages run.
+public struct ExecutionSpec: Codable, Hashable, Sendable {
+    /// Where stages run.
+    public enum Executor: String, Codable, Hashable, Sendable { case local, slurm }
+    /// The numerics mode.
+    public enum Numerics: String, Codable, Hashable, Sendable { case reproducible, fast }
+    public var executor: Executor
+    public var partition: String
+    public var time: String
+    public var mem: String
+    public var cpus: Int
+    public var maxParallel: Int
+    public var threads: Int
+    public var numerics: Numerics
+}
+
+/// `report:` — the report.
+public struct ReportSpec: Codable, Hashable, Sendable {
+    /// The report's title (empty: the experiment's name).
+    public var title: String
+}

@@ -1,0 +1,68 @@
+import Datasets
+import Foundation
+import Pipeline
+import Spec
+
+/// Reads (or, for the synthetic corpus, writes) the corpus and records its manifest. A corpus on
+/// disk enters the key by content: the fingerprint of every audio file the reader takes.
+enum PrepareStage: StageDefinition {
+    struct Parameters: Codable, Hashable, Sendable {
+        let dataset: DatasetSpec
+        let seed: Int
+        /// The corpus files' fingerprint (nil for the synthetic corpus, which the seed defines).
+        let corpus: FileListing.Fingerprint?
+    }
+
+    static let kind = "prepare"
+    static let codeVersion = 2
+
+    /// The file that records the corpus listing inside the entry, for `plan`'s "what changed".
+    static let listingFile = "corpus.csv"
+
+    /// The utterances of a corpus on disk, as its reader sees them.
+    static func utterances(_ dataset: DatasetSpec) throws -> [Utterance] {
+        guard !dataset.root.isEmpty else {
+            throw DatasetError("dataset.root is empty; pass the corpus folder, e.g. --set dataset.root=/data/TIMIT")
+        }
+        var utterances: [Utterance]
+        switch dataset.kind {
+        case .synthetic: preconditionFailure("the synthetic corpus is generated, not read")
+        case .timit: utterances = try TIMITCorpus.read(root: dataset.root)
+        case .folders:
+            utterances = try SpeakerFolderCorpus.read(root: dataset.root)
+            let speakers = Set(utterances.map(\.speaker)).sorted()
+            let held = Set(speakers.suffix(Int((Double(speakers.count) * dataset.testFraction).rounded())))
+            utterances = utterances.map { var u = $0; u.split = held.contains(u.speaker) ? "test" : "train"; return u }
+        }
+        return utterances
+    }
+
+    /// The listing of the files a corpus on disk contributes (nil for the synthetic corpus);
+    /// `memo` remembers checksums between plans.
+    static func listing(_ dataset: DatasetSpec, memo: URL?) throws -> FileListing? {
+        guard dataset.kind != .synthetic else { return nil }
+        return try FileListing(root: dataset.root, paths: try utterances(dataset).map(\.path), memo: memo)
+    }
+
+    static func run(_ parameters: Parameters, _ context: StageContext) throws {
+        let dataset = parameters.dataset
+        var utterances: [Utterance]
+        if dataset.kind == .synthetic {
+            let corpus = SyntheticCorpus(speakers: dataset.speakers, utterancesPerSpeaker: dataset.utterances, testFraction: dataset.testFraction,
+                                         seed: UInt64(dataset.seed > 0 ? dataset.seed : parameters.seed))
+            utterances = try corpus.write(to: context.output.appendingPathComponent("corpus").path)
+        } else {
+            utterances = try Self.utterances(dataset)
+            // The files read now must be the files the key was made from.
+            let listing = try FileListing(root: dataset.root, paths: utterances.map(\.path))
+            guard listing.fingerprint == parameters.corpus else {
+                throw DatasetError("\(dataset.root): the corpus changed between planning and preparing it; run again")
+            }
+            try AtomicFile.write(listing.csv, to: context.output.appendingPathComponent(listingFile).path)
+        }
+        // Paths inside the entry are stored relative to it, so the entry can move into the cache.
+        let prefix = context.output.path + "/"
+        let csv = try Manifest(utterances: utterances).csv.replacingOccurrences(of: "," + prefix, with: ",")
+        try AtomicFile.write(csv, to: context.output.appendingPathComponent("manifest.csv").path)
+    }
+}

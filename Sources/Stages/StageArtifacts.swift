@@ -1,0 +1,101 @@
+import Audio
+import Datasets
+import Foundation
+import Models
+import Pipeline
+import NN
+import Reports
+import Spec
+import Tensor
+import Training
+
+/// What several experiment stages share: reading the features artifact, building the network a
+/// spec names from its hashed text, the front end's settings and the optimizer a spec names.
+enum StageArtifacts {
+    /// The features of one split with labels over that split's sorted speakers.
+    static func load(_ folder: URL, split: String) throws -> TrainingData {
+        let (shape, values) = try NumpyArrayFile.decode(Data(contentsOf: folder.appendingPathComponent("features.npy")))
+        let table = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("utterances.csv"), encoding: .utf8))
+        let rows = table.rows
+        let chosen = rows.indices.filter { rows[$0][2] == split || split.isEmpty }
+        guard !chosen.isEmpty else { throw DatasetError("the corpus has no '\(split)' utterances") }
+        let speakers = Set(chosen.map { rows[$0][1] }).sorted()
+        let speakerIndex = Dictionary(uniqueKeysWithValues: speakers.enumerated().map { ($1, $0) })
+        let size = shape[1] * shape[2]
+        return try TrainingData(features: chosen.map { FeatureMatrix(frames: shape[1], bands: shape[2], values: Array(values[($0 * size)..<(($0 + 1) * size)])) },
+                                labels: chosen.map { speakerIndex[rows[$0][1]]! }, ids: chosen.map { rows[$0][0] })
+    }
+
+    /// Copies a file a training loop left in its partial folder into the stage's output.
+    static func copy(_ source: URL, to destination: URL) throws {
+        guard FileManager.default.fileExists(atPath: source.path) else { throw TrainingError("expected \(source.lastPathComponent) after training; the stage wrote none") }
+        if FileManager.default.fileExists(atPath: destination.path) { try FileManager.default.removeItem(at: destination) }
+        try FileManager.default.copyItem(at: source, to: destination)
+    }
+
+    /// The front end a `features:` section names.
+    static func featureSettings(_ features: FeaturesSpec) -> FeatureSettings {
+        let decision: VoiceDecision? = switch features.vad {
+        case .energy: .energy()
+        case .adaptive: .adaptive(aggressiveness: features.aggressiveness)
+        case .none: nil
+        }
+        let cutPad: CutPad = switch features.cut { case .seed: .seed(seconds: features.seconds) }
+        // The schema allows only names these readers know (a test checks every one).
+        return FeatureSettings(sampleRate: features.rate, voiceDecision: decision, cutPad: cutPad,
+                               kind: FeatureKind(name: features.kind)!, bands: features.bands,
+                               scale: SampleScale(rawValue: features.scale)!, normalization: FeatureNormalization(rawValue: features.normalization)!)
+    }
+
+    /// The optimizer an `optimizer:` section names: the one place a spec's optimizer becomes the
+    /// training loop's.
+    static func optimizerSettings(_ optimizer: OptimizerSpec) -> OptimizerSettings {
+        switch optimizer {
+        case let .sgd(options):
+            return OptimizerSettings(kind: .sgd, learningRate: options.lr, momentum: options.momentum, nesterov: options.nesterov, weightDecay: options.weightDecay)
+        case let .adam(options): return adam(.adam, options)
+        case let .adamw(options): return adam(.adamw, options)
+        }
+        func adam(_ kind: OptimizerSettings.Kind, _ options: OptimizerSpec.AdamOptions) -> OptimizerSettings {
+            OptimizerSettings(kind: kind, learningRate: options.lr, momentum: 0, beta1: options.beta1, beta2: options.beta2,
+                              epsilon: options.epsilon, weightDecay: options.weightDecay)
+        }
+    }
+}
+
+/// The network a stage builds: the spec's `model:` section and the graph file's text, both in
+/// the key, so editing the graph file renews every network stage.
+struct ModelParameters: Codable, Hashable, Sendable {
+    let section: ModelSpec
+    let graphText: String
+
+    /// Builds the network for inputs of `frames` × `bands`, initialised from `seed`.
+    func build(frames: Int, bands: Int, seed: Int) throws -> ModelGraph {
+        try ModelGraph(yaml: graphText, file: section.graph, input: [frames, bands, 1], width: section.width, depths: section.blocks,
+                       seed: UInt64(seed), batchNormMomentum: section.batchnormMomentum)
+    }
+
+    /// A fresh network with the latest trained weights among `inputs` (fine-tuned, else pretrained).
+    func trained(frames: Int, bands: Int, seed: Int, _ context: StageContext, from inputs: [String]) throws -> ModelGraph {
+        let network = try build(frames: frames, bands: bands, seed: seed)
+        if let folder = inputs.lazy.compactMap({ context.inputs[$0] }).first {
+            let file = folder.appendingPathComponent("model.safetensors")
+            try network.load(try Checkpoint.decode(Data(contentsOf: file), path: file.path).tensors)
+        }
+        return network
+    }
+}
+
+/// What the numerics add to a network stage's parameters: nothing in reproducible mode (the
+/// result is the same everywhere); in fast mode the mode and this machine's BLAS kernel family,
+/// so a fast result is only reused by a machine that makes the same one.
+struct NumericsParameters: Codable, Hashable, Sendable {
+    let mode: String
+    let blasKernel: String
+
+    /// Nil in reproducible mode.
+    static func of(_ execution: ExecutionSpec) -> NumericsParameters? {
+        guard execution.numerics == .fast else { return nil }
+        return NumericsParameters(mode: "fast", blasKernel: Numerics.kernelName(for: .fast))
+    }
+}
