@@ -1,9 +1,11 @@
 import Foundation
 
 /// Cache entries under a root (`Results/.cache`): `<root>/<k[0..2]>/<k>/` holding the stage's
-/// files and a `manifest.json` with their sizes, written last. An entry is trusted only when its
-/// manifest exists and every file has the recorded size, so a killed run never leaves an entry
-/// that a later run would trust. Outputs are built in `<root>/tmp/` and renamed into place.
+/// files and a `manifest.json` with their sizes and SHA-256 checksums, written last. An entry is
+/// trusted only when its manifest exists and every file has the recorded size and checksum, so a
+/// killed run never leaves an entry that a later run would trust, and a damaged one (even a
+/// same-size overwrite) is set aside in `<root>/corrupt/` and recomputed. Outputs are built in
+/// `<root>/tmp/` and renamed into place.
 public struct ArtifactStore: Sendable {
     /// The cache root.
     public let root: URL
@@ -26,16 +28,55 @@ public struct ArtifactStore: Sendable {
         root.appendingPathComponent("partial").appendingPathComponent(key.hex)
     }
 
-    /// Whether a complete, intact entry exists.
+    /// What `manifest.json` records of each file.
+    struct FileRecord: Codable, Equatable {
+        let size: Int
+        let sha256: String
+    }
+
+    /// Whether a complete, intact entry exists. An entry whose files no longer match their
+    /// recorded checksums is moved to `<root>/corrupt/` (said on standard error) and reported
+    /// missing, so the stage is computed again.
     public func isComplete(_ key: CacheKey) -> Bool {
         let folder = entry(key)
-        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("manifest.json").path),
-              let manifest = try? JSONDecoder().decode([String: Int].self, from: data) else { return false }
-        for (name, size) in manifest {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
-            guard (attributes?[.size] as? NSNumber)?.intValue == size else { return false }
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("manifest.json").path) else { return false }
+        guard let manifest = try? JSONDecoder().decode([String: FileRecord].self, from: data) else {
+            setAside(key, because: "its manifest is unreadable or from an older SpeakerLab")
+            return false
+        }
+        for name in manifest.keys.sorted() {
+            let record = manifest[name]!
+            let path = folder.appendingPathComponent(name).path
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
+            guard size == record.size, (try? SHA256Digest.hex(ofFile: path)) == record.sha256 else {
+                setAside(key, because: size == nil ? "\(name) is missing" : "\(name) does not match its recorded checksum")
+                return false
+            }
         }
         return true
+    }
+
+    /// Moves a damaged entry out of the way (kept for inspection) so it can be computed again.
+    func setAside(_ key: CacheKey, because reason: String) {
+        let folder = entry(key)
+        guard FileManager.default.fileExists(atPath: folder.path) else { return }
+        let corrupt = root.appendingPathComponent("corrupt")
+        try? FileManager.default.createDirectory(at: corrupt, withIntermediateDirectories: true)
+        let destination = corrupt.appendingPathComponent("\(key.hex)-\(getpid())-\(UUID().uuidString.prefix(8))")
+        guard rename(folder.path, destination.path) == 0 else { return }
+        FileHandle.standardError.write(Data("warning: cache entry \(key.short) was damaged (\(reason)); set aside in \(destination.path) and computed again\n".utf8))
+    }
+
+    /// Temporary folders that no running process owns (left by a killed run), for `gc`.
+    public func orphanedTemporaryFolders() -> [URL] {
+        let folder = root.appendingPathComponent("tmp")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.sorted().compactMap { name in
+            // `<key>-<pid>-<suffix>`: orphaned when that process is gone.
+            let parts = name.split(separator: "-")
+            guard parts.count == 3, let pid = Int32(parts[1]) else { return nil }
+            return kill(pid, 0) != 0 && errno == ESRCH ? folder.appendingPathComponent(name) : nil
+        }
     }
 
     /// A fresh temporary folder for building an entry.
@@ -47,16 +88,18 @@ public struct ArtifactStore: Sendable {
 
     /// Records the manifest of a built folder and moves it into place as the key's entry.
     func commit(_ folder: URL, as key: CacheKey) throws {
-        var manifest: [String: Int] = [:]
+        var manifest: [String: FileRecord] = [:]
         if let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]) {
             for case let file as URL in walker {
                 let values = try file.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
                 guard values.isRegularFile == true else { continue }
                 let relative = String(file.path.dropFirst(folder.path.count + 1))
-                manifest[relative] = values.fileSize ?? 0
+                manifest[relative] = FileRecord(size: values.fileSize ?? 0, sha256: try SHA256Digest.hex(ofFile: file.path))
             }
         }
-        let data = try JSONEncoder().encode(manifest)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(manifest)
         try data.write(to: folder.appendingPathComponent("manifest.json"))
         let destination = entry(key)
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)

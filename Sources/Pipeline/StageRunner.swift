@@ -115,6 +115,9 @@ public struct StageRunner: Sendable {
                 if store.isComplete(key) && !force.contains(stage.id) { return .cached }
                 let output = try store.temporaryFolder(for: key)
                 let partial = store.partial(key)
+                // --force starts over: a resume state left by an earlier attempt (perhaps the
+                // damaged one that made the user force) is not reused.
+                if force.contains(stage.id) { try? FileManager.default.removeItem(at: partial) }
                 try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
                 let start = Date()
                 do {

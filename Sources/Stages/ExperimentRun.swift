@@ -122,8 +122,15 @@ public enum ExperimentRun {
                 unreferenced.append(store.entry(key))
             }
         }
-        var lines = unreferenced.map { (apply ? "removed " : "would remove ") + $0.path }
-        if apply { for entry in unreferenced { try FileManager.default.removeItem(at: entry) } }
+        // Temporary folders of killed runs, and entries set aside as damaged.
+        let orphans = store.orphanedTemporaryFolders()
+        let corrupt = ((try? FileManager.default.contentsOfDirectory(atPath: store.root.appendingPathComponent("corrupt").path)) ?? [])
+            .sorted().map { store.root.appendingPathComponent("corrupt").appendingPathComponent($0) }
+        var lines = (unreferenced + orphans + corrupt).map { (apply ? "removed " : "would remove ") + $0.path }
+        if apply { for entry in unreferenced + orphans + corrupt { try FileManager.default.removeItem(at: entry) } }
+        if !orphans.isEmpty || !corrupt.isEmpty {
+            lines.append("\(orphans.count) temporary folder(s) of killed runs, \(corrupt.count) damaged entr\(corrupt.count == 1 ? "y" : "ies") set aside")
+        }
         lines.append("\(unreferenced.count) unreferenced cache entr\(unreferenced.count == 1 ? "y" : "ies")\(apply || unreferenced.isEmpty ? "" : "; run again with --apply to remove them")")
         return lines.joined(separator: "\n") + "\n"
     }
