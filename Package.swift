@@ -45,14 +45,16 @@ let package = Package(
         .target(name: "Audio", dependencies: ["CSndFile", "CFFTW", "CSoxr"], swiftSettings: optimised),
         .target(name: "Metrics", swiftSettings: optimised),
         .target(name: "Pipeline", dependencies: ["CCrypto"]),
+        // Located errors (file:line:column, the line, a caret) that specs and model graphs share.
+        .target(name: "Diagnostics", dependencies: ["Yams"]),
 
         // Layer 2.
         .target(name: "NN", dependencies: ["Tensor", "Randomness"], swiftSettings: optimised),
 
         // Layer 3.
-        .target(name: "Models", dependencies: ["NN", "Tensor", "Randomness", "Yams"], swiftSettings: optimised),
+        .target(name: "Models", dependencies: ["Diagnostics", "NN", "Tensor", "Randomness", "Yams"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: ["Audio", "Randomness"], swiftSettings: optimised),
-        .target(name: "Spec", dependencies: ["Yams", "Pipeline"]),
+        .target(name: "Spec", dependencies: ["Diagnostics", "Yams", "Pipeline"]),
         .target(name: "Reports", dependencies: ["Metrics"]),
 
         // Layer 4.
@@ -60,12 +62,12 @@ let package = Package(
 
         // Layer 5: the one place that wires the domains together.
         .target(name: "Stages", dependencies: [
-            "Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Reports", "Spec", "Tensor", "Training",
+            "Audio", "Datasets", "Diagnostics", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Reports", "Spec", "Tensor", "Training",
         ]),
 
         // Layer 6: the command-line tool.
         .executableTarget(name: "speakerlab", dependencies: [
-            "Stages", "Reports", "Audio", "Datasets", "Models", "Pipeline", "Spec", "Tensor",
+            "Stages", "Reports", "Audio", "Datasets", "Diagnostics", "Models", "Pipeline", "Spec", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -79,13 +81,13 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Randomness", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Audio", "Randomness", "TestSupport"], swiftSettings: testModules),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "ModelsTests", dependencies: ["Diagnostics", "Models", "NN", "Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Randomness", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"], swiftSettings: testModules),
-        .testTarget(name: "SpecTests", dependencies: ["Spec", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "SpecTests", dependencies: ["Diagnostics", "Spec", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"], swiftSettings: testModules),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Models", "NN", "Pipeline", "Randomness", "Spec", "Tensor", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Diagnostics", "Models", "NN", "Pipeline", "Randomness", "Spec", "Tensor", "TestSupport"], swiftSettings: testModules),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -70,7 +70,7 @@ struct BenchmarkCommand {
             let tape = Tape()
             let loss = softmaxCrossEntropy(classifier(network.embed(tape.constant(input), tape: tape, mode: .training), tape: tape), labels: labels)
             tape.backward(from: loss)
-            WeightDecay.apply(1e-5, to: parameters)
+            WeightDecay.apply(to: parameters)
             optimizer.step(parameters)
         }
         /// The median of `steps` timed calls: robust to another process taking the cores for a moment.

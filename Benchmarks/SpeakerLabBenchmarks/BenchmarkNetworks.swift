@@ -16,7 +16,7 @@ final class ConvUnit {
     let conv: Conv2D
     let norm: BatchNorm
     init(_ name: String, _ cin: Int, _ cout: Int, kernel: Int, stride: Int = 1, padding: Padding = .same, generator: inout SeededGenerator) {
-        conv = Conv2D(name: name, inputChannels: cin, outputChannels: cout, kernelSize: (kernel, kernel), stride: (stride, stride), padding: padding, using: &generator)
+        conv = Conv2D(name: name, inputChannels: cin, outputChannels: cout, kernelSize: (kernel, kernel), stride: (stride, stride), padding: padding, l2: 1e-5, using: &generator)
         norm = BatchNorm(name: name + ".bn", channels: cout)
     }
     var parameters: [Parameter] { conv.parameters + norm.parameters }

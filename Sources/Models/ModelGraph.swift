@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import NN
 import Randomness
@@ -15,7 +16,7 @@ public final class ModelGraph {
     /// The input shape without the batch axis.
     public let input: [Int]
     /// The layers in order.
-    public let layers: [GraphLayer]
+    public let layers: [any GraphLayer]
     /// The embedding size (the last layer's output).
     public let embeddingSize: Int
     /// Layer-by-layer shapes and counts.
@@ -25,55 +26,65 @@ public final class ModelGraph {
     /// Loads and builds a model file.
     public convenience init(file path: String, input: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0,
                             batchNormMomentum: Double? = nil) throws {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ModelError(file: path, line: nil, column: nil, message: "cannot read the model file; check the path (models live in Experiments/models/)", sourceLine: nil)
-        }
-        try self.init(yaml: text, file: path, input: input, width: width, depths: depths, seed: seed, batchNormMomentum: batchNormMomentum)
+        let document = try YAMLDocument.read(path: path, what: "model graph", fix: "check the path (model graphs live in Experiments/models/)")
+        try self.init(document: document, input: input, width: width, depths: depths, seed: seed, batchNormMomentum: batchNormMomentum)
     }
 
     /// Builds a model from YAML text; `file` names it in errors.
+    public convenience init(yaml text: String, file: String, input: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0,
+                            batchNormMomentum: Double? = nil) throws {
+        try self.init(document: YAMLDocument(file: file, text: text), input: input, width: width, depths: depths, seed: seed,
+                      batchNormMomentum: batchNormMomentum)
+    }
+
+    /// Builds a model from a parsed file.
     /// `batchNormMomentum` overrides every batch norm's momentum (Keras's 0.99 needs hundreds of
     /// steps before its running statistics are usable; short runs want 0.9).
-    public init(yaml text: String, file: String, input override: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0,
+    public init(document: YAMLDocument, input override: [Int]? = nil, width: Double = 1, depths: [Int]? = nil, seed: UInt64 = 0,
                 batchNormMomentum: Double? = nil) throws {
-        let source = SourceFile(path: file, lines: text.components(separatedBy: "\n"))
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else { throw source.error("the model file is empty", at: nil) }
-            root = composed
-        } catch let error as YamlError {
-            throw ModelError(file: file, line: nil, column: nil, message: "not valid YAML: \(error)", sourceLine: nil)
-        }
-        guard let mapping = root.mapping else { throw source.error("a model file is a mapping with name, input and layers", at: root) }
+        let root = try document.compose()
+        guard let mapping = root.mapping else { throw document.error("a model file is a mapping with name, input and layers", at: root) }
         for (key, _) in mapping where !["name", "input", "blocks", "layers", "source"].contains(key.string ?? "") {
-            throw source.error("unknown key '\(key.string ?? "")'; a model file has name, source, input, blocks, layers", at: key)
+            throw document.error("unknown key '\(key.string ?? "")'; a model file has name, source, input, blocks, layers", at: key)
         }
-        guard let name = mapping["name"]?.string else { throw source.error("missing 'name'", at: root) }
+        guard let name = mapping["name"]?.string, !name.isEmpty else { throw document.error("missing 'name': a model file starts with name: its name", at: mapping["name"] ?? root) }
         let inputShape: [Int]
         if let override { inputShape = override } else {
-            guard let list = mapping["input"]?.sequence?.compactMap(\.int), list.count == 3 else {
-                throw source.error("'input' must be [frames, bands, channels]", at: mapping["input"] ?? root)
+            guard let list = mapping["input"]?.sequence?.compactMap(\.int), list.count == 3, mapping["input"]?.sequence?.count == 3 else {
+                throw document.error("'input' must be [frames, bands, channels], three integers", at: mapping["input"] ?? root)
             }
             inputShape = list
         }
-        var blocks: [String: GraphBuilder.Block] = [:]
-        for (key, value) in mapping["blocks"]?.mapping ?? [:] {
-            guard let blockName = key.string, let layers = value.mapping?["layers"] else {
-                throw source.error("a block needs layers: a list", at: value)
-            }
-            var parameters: [(String, Node?)] = []
-            if let params = value.mapping?["params"] {
-                if let list = params.sequence { parameters = list.compactMap(\.string).map { ($0, nil) } }
-                else if let defaults = params.mapping { parameters = defaults.map { ($0.key.string ?? "", $0.value.null != nil ? nil : $0.value) } }
-            }
-            blocks[blockName] = GraphBuilder.Block(parameters: parameters, layers: layers, node: value)
+        guard inputShape.allSatisfy({ (1...100_000).contains($0) }) else {
+            throw document.error("the input \(inputShape) must be positive sizes of at most 100000 each", at: mapping["input"] ?? root)
         }
-        guard let layerList = mapping["layers"] else { throw source.error("missing 'layers'", at: root) }
-        var builder = GraphBuilder(source: source, blocks: blocks, width: width, depths: depths, generator: SeededGenerator(seed: seed).split("init"),
+        guard width > 0, width <= 16 else { throw document.error("the width knob must satisfy 0 < width ≤ 16; got \(width)", at: root) }
+        var blocks: [String: GraphBuilder.Block] = [:]
+        if let written = mapping["blocks"], written.null == nil {
+            guard let definitions = written.mapping else { throw document.error("'blocks' must be a mapping of block names to {params, layers}", at: written) }
+            for (key, value) in definitions {
+                guard let blockName = key.string, let definition = value.mapping, let layers = definition["layers"] else {
+                    throw document.error("a block is a mapping with layers: a list (and optional params)", at: value)
+                }
+                for (field, _) in definition where !["params", "layers"].contains(field.string ?? "") {
+                    throw document.error("unknown key '\(field.string ?? "")' in block '\(blockName)'; a block has params and layers", at: field)
+                }
+                var parameters: [(String, Node?)] = []
+                if let params = definition["params"] {
+                    if let list = params.sequence, list.allSatisfy({ $0.string != nil }) { parameters = list.compactMap(\.string).map { ($0, nil) } }
+                    else if let defaults = params.mapping { parameters = defaults.map { ($0.key.string ?? "", $0.value.null != nil ? nil : $0.value) } }
+                    else { throw document.error("'params' must be a list of names or a mapping of names to defaults", at: params) }
+                }
+                blocks[blockName] = GraphBuilder.Block(parameters: parameters, layers: layers, node: value)
+            }
+        }
+        guard let layerList = mapping["layers"] else { throw document.error("missing 'layers'", at: root) }
+        var builder = GraphBuilder(document: document, blocks: blocks, width: width, depths: depths, generator: SeededGenerator(seed: seed).split("init"),
                                    momentumOverride: batchNormMomentum)
-        let (layers, output) = try builder.build(layerList, shape: inputShape, bindings: [:])
+        let built = try builder.build(layerList, shape: inputShape, bindings: [:])
+        let (layers, output) = (built.layers, built.output)
         guard output.count == 1 else {
-            throw source.error("the model must end in an embedding vector, but its output is \(ModelSummary.describe(output)); end with a pooling and a dense layer", at: layerList)
+            throw document.error("the model must end in an embedding vector, but its output is \(ModelSummary.describe(output)); end with a pooling and a dense layer", at: layerList)
         }
         self.name = name
         self.input = inputShape
@@ -98,7 +109,7 @@ public final class ModelGraph {
     public func load(_ tensors: [String: Tensor]) throws {
         for parameter in parameters {
             guard let value = tensors[parameter.name], value.shape == parameter.value.shape else {
-                throw ModelError(file: name, line: nil, column: nil, message: "the checkpoint has no tensor '\(parameter.name)' of shape \(parameter.value.shape); was it written by another model?", sourceLine: nil)
+                throw Diagnostic(file: name, message: "the checkpoint has no tensor '\(parameter.name)' of shape \(parameter.value.shape); was it written by another model?")
             }
             parameter.value = value
         }
@@ -113,8 +124,10 @@ public final class ModelGraph {
 
     /// Embeds a batch [N, frames, bands, channels] → [N, embedding].
     public func embed(_ x: Variable, tape: Tape, mode: Mode) -> Variable {
+        var pass = ForwardPass(tape: tape, mode: mode, dropout: dropoutGenerator)
         var y = x
-        for layer in layers { y = layer.forward(y, tape: tape, mode: mode, dropout: &dropoutGenerator) }
+        for layer in layers { y = layer.forward(y, &pass) }
+        dropoutGenerator = pass.dropout
         return y
     }
 }

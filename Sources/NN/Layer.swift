@@ -35,15 +35,15 @@ public final class Conv2D: Layer {
     public let dilation: (Int, Int)
     public let padding: Padding
 
-    /// Creates the layer with Glorot-uniform kernel and zero bias.
+    /// Creates the layer with Glorot-uniform kernel and zero bias; `l2` is the kernel's penalty coefficient.
     public init(name: String, inputChannels: Int, outputChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
-                dilation: (Int, Int) = (1, 1), padding: Padding = .same, useBias: Bool = true, weightDecay: Bool = true,
+                dilation: (Int, Int) = (1, 1), padding: Padding = .same, useBias: Bool = true, l2: Float = 0,
                 using generator: inout SeededGenerator) {
         let receptive = kernelSize.0 * kernelSize.1
         kernel = Parameter(name: name + ".kernel",
                            value: glorotUniform(shape: [kernelSize.0, kernelSize.1, inputChannels, outputChannels],
                                                 fanIn: receptive * inputChannels, fanOut: receptive * outputChannels, using: &generator),
-                           decays: weightDecay)
+                           l2: l2)
         bias = useBias ? Parameter(name: name + ".bias", value: Tensor(zeros: [outputChannels])) : nil
         self.stride = stride
         self.dilation = dilation
@@ -63,9 +63,9 @@ public final class Dense: Layer {
     public let weight: Parameter
     public let bias: Parameter?
 
-    /// Creates the layer with Glorot-uniform weights and zero bias.
-    public init(name: String, inputs: Int, outputs: Int, useBias: Bool = true, weightDecay: Bool = false, using generator: inout SeededGenerator) {
-        weight = Parameter(name: name + ".kernel", value: glorotUniform(shape: [inputs, outputs], fanIn: inputs, fanOut: outputs, using: &generator), decays: weightDecay)
+    /// Creates the layer with Glorot-uniform weights and zero bias; `l2` is the kernel's penalty coefficient.
+    public init(name: String, inputs: Int, outputs: Int, useBias: Bool = true, l2: Float = 0, using generator: inout SeededGenerator) {
+        weight = Parameter(name: name + ".kernel", value: glorotUniform(shape: [inputs, outputs], fanIn: inputs, fanOut: outputs, using: &generator), l2: l2)
         bias = useBias ? Parameter(name: name + ".bias", value: Tensor(zeros: [outputs])) : nil
     }
 

@@ -8,15 +8,16 @@ public final class Parameter: GradientSink {
     public var value: Tensor
     /// The gradient accumulated since the last `zeroGradient()`.
     public private(set) var gradient: Tensor
-    /// Whether L2 weight decay applies (Keras `kernel_regularizer=l2(…)`; conv kernels in the seed).
-    public var decays: Bool
+    /// The L2 penalty's coefficient λ (Keras `kernel_regularizer=l2(λ)`; the seed's conv kernels
+    /// have 1e-5); 0: no penalty.
+    public var l2: Float
 
     /// Creates a parameter with a zero gradient.
-    public init(name: String, value: Tensor, decays: Bool = false) {
+    public init(name: String, value: Tensor, l2: Float = 0) {
         self.name = name
         self.value = value
         self.gradient = Tensor(zeros: value.shape)
-        self.decays = decays
+        self.l2 = l2
     }
 
     /// Adds a gradient (called by the tape).
@@ -45,14 +46,16 @@ public final class Parameter: GradientSink {
     public func on(_ tape: Tape) -> Variable { tape.leaf(value, sink: self) }
 }
 
-/// The L2 penalty Σ λ·w² over the decaying parameters, added to the loss as Keras does; its
-/// gradient 2λw is added straight into each parameter's gradient.
+/// The L2 penalty Σ λ·w² over the parameters with a coefficient, added to the loss as Keras
+/// does; its gradient 2λw is added straight into each parameter's gradient.
 public enum WeightDecay {
-    /// Returns the penalty and adds its gradient.
+    /// Returns the penalty and adds its gradient. λ is each parameter's own `l2`, or `replacing`
+    /// for every parameter that has one (an experiment's override of the graph's coefficients).
     @discardableResult
-    public static func apply(_ coefficient: Float, to parameters: [Parameter]) -> Float {
+    public static func apply(to parameters: [Parameter], replacing override: Float? = nil) -> Float {
         var penalty: Double = 0
-        for parameter in parameters where parameter.decays {
+        for parameter in parameters where parameter.l2 > 0 {
+            let coefficient = override ?? parameter.l2
             parameter.value.scalars.withUnsafeBufferPointer { w in
                 for index in 0..<w.count { penalty += Double(coefficient * w[index] * w[index]) }
             }

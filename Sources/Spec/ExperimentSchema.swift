@@ -74,7 +74,7 @@ public enum ExperimentSchema {
             "plateau_patience": F(.integer, default: .integer(10), .range(1, 10_000), "reduce-on-plateau patience (epochs)"),
             "early_stopping": F(.integer, default: .integer(10), .range(0, 10_000), "early-stopping patience in epochs (0: never stop early)"),
             "label_smoothing": F(.number, default: .number(0), C.fractionBelowOne, "cross-entropy label smoothing"),
-            "l2": F(.number, default: .number(1e-5), .atLeast(0), "Keras l2() on the layers the graph marks"),
+            "l2": F(.number, C.range(0, 1), "replaces the l2 coefficient of every layer the model graph gives one (absent: the graph's own)"),
         ]), "softmax pretraining; absent: no pretraining stage"),
         "finetune": F(.object([
             "optimizer": F(optimizer(lr: 1e-4, momentum: 0.9), default: .object([:]), "the seed's HEAD SGD lr 1e-4 momentum 0.9"),
@@ -86,7 +86,7 @@ public enum ExperimentSchema {
             "per_anchor": F(.integer, default: .integer(2), .range(1, 64), "hard mining: hardest positives and negatives kept per anchor"),
             "steps": F(.integer, default: .integer(200), .range(1, 10_000_000), "fine-tuning steps"),
             "evaluate_every": F(.integer, default: .integer(50), .range(1, 10_000_000), "steps between held-out EER evaluations"),
-            "l2": F(.number, default: .number(1e-5), .atLeast(0), "Keras l2() on the layers the graph marks"),
+            "l2": F(.number, C.range(0, 1), "replaces the l2 coefficient of every layer the model graph gives one (absent: the graph's own)"),
         ]), "triplet fine-tuning; absent: no fine-tuning stage"),
         "evaluate": F(.object([
             "tasks": F(.list(.string(allowed: ["sv", "si"])), default: .list([.string("sv"), .string("si")]), NonEmpty.constraint, "verification and/or identification"),

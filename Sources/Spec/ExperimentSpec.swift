@@ -168,7 +168,8 @@ public struct PretrainSpec: Codable, Hashable, Sendable {
     /// Early-stopping patience in epochs; 0: never stop early.
     public var earlyStopping: Int
     public var labelSmoothing: Double
-    public var l2: Double
+    /// Replaces the model graph's L2 coefficients; nil: the graph's own.
+    public var l2: Double?
 }
 
 /// `finetune:` — triplet fine-tuning.
@@ -186,7 +187,8 @@ public struct FinetuneSpec: Codable, Hashable, Sendable {
     public var perAnchor: Int
     public var steps: Int
     public var evaluateEvery: Int
-    public var l2: Double
+    /// Replaces the model graph's L2 coefficients; nil: the graph's own.
+    public var l2: Double?
 }
 
 /// `evaluate:` — how the embeddings are scored.

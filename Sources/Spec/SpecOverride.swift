@@ -1,3 +1,4 @@
+import Diagnostics
 import Yams
 
 /// One `--set` override: `a.b=value` sets a key (the value read as YAML, so `[1, 2]` is a list

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Yams
 
@@ -83,17 +84,9 @@ indirect enum SpecTree {
         guard !seen.contains(resolved) else {
             throw Diagnostic(file: path, message: "extends forms a cycle: \((seen + [resolved]).joined(separator: " → ")); remove one of the extends lines")
         }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw Diagnostic(file: path, message: "no spec file here; check the path")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Diagnostic(file: path, message: "cannot read the spec; check its permissions")
-        }
-        guard data.count <= 1 << 20 else { throw Diagnostic(file: path, message: "the spec is \(data.count) bytes; a spec is a short YAML file (at most 1 MiB)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw Diagnostic(file: path, message: "the spec is not UTF-8 text") }
-        let lines = text.components(separatedBy: "\n")
-        let root = try YAMLLoader.compose(text, file: path, lines: lines)
+        let document = try YAMLDocument.read(path: path, what: "spec", fix: "check the path (specs live in Experiments/)")
+        let lines = document.lines
+        let root = try document.compose()
         let layer = -seen.count
         guard root.mapping != nil else {
             throw Located(node: root, file: path, lines: lines, layer: layer).error("a spec is a mapping of sections (name, dataset, model, …)")

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Yams
 
@@ -19,43 +20,15 @@ public struct YAMLLoader: Sendable {
 
     /// Decodes one `T` from YAML text; `file` names it in diagnostics.
     public func decode<T: Decodable>(_ type: T.Type, from text: String, file: String) throws -> T {
-        let lines = text.components(separatedBy: "\n")
-        func sourceLine(_ line: Int) -> String? { line >= 1 && line <= lines.count ? lines[line - 1] : nil }
-
-        let root = try Self.compose(text, file: file, lines: lines)
+        let document = YAMLDocument(file: file, text: text)
+        let root = try document.compose()
         do {
             return try YAMLDecoder().decode(type, from: root)
         } catch let diagnostic as Diagnostic {
             throw diagnostic
         } catch let error as DecodingError {
             let (path, message) = Self.describe(error)
-            let mark = Self.node(at: path, in: root)?.mark ?? root.mark
-            throw Diagnostic(file: file, line: mark?.line, column: mark?.column, message: message,
-                             sourceLine: mark.flatMap { sourceLine($0.line) })
-        }
-    }
-
-    /// Parses YAML text into a node tree; every failure (syntax, an empty file, a key given twice
-    /// in one mapping) is a located `Diagnostic`.
-    static func compose(_ text: String, file: String, lines: [String]) throws -> Node {
-        func sourceLine(_ line: Int) -> String? { line >= 1 && line <= lines.count ? lines[line - 1] : nil }
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                throw Diagnostic(file: file, message: "the file is empty; it must hold a YAML mapping")
-            }
-            return composed
-        } catch let error as YamlError {
-            if case let .duplicatedKeysInMapping(duplicates, context) = error, let key = duplicates.first {
-                // Yams marks the first occurrence; the error belongs on the second.
-                let first = context.mark
-                let indent = String(repeating: " ", count: max(0, first.column - 1))
-                let again = (first.line..<max(first.line, lines.count)).first { lines[$0].hasPrefix(indent + key) && lines[$0].dropFirst(indent.count + key.count).drop(while: { $0 == " " }).hasPrefix(":") }
-                let line = again.map { $0 + 1 } ?? first.line
-                throw Diagnostic(file: file, line: line, column: first.column,
-                                 message: "'\(key)' is given twice in one mapping (first on line \(first.line)); keep one",
-                                 sourceLine: sourceLine(line))
-            }
-            throw Self.diagnostic(for: error, file: file, sourceLine: sourceLine)
+            throw document.error(message, at: Self.node(at: path, in: root) ?? root)
         }
     }
 
@@ -102,16 +75,6 @@ public struct YAMLLoader: Sendable {
         case is Bool.Type: return "true or false"
         case is String.Type: return "a string"
         default: return "\(type)"
-        }
-    }
-
-    private static func diagnostic(for error: YamlError, file: String, sourceLine: (Int) -> String?) -> Diagnostic {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return Diagnostic(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)", sourceLine: sourceLine(mark.line))
-        default:
-            return Diagnostic(file: file, message: "not valid YAML: \(error)")
         }
     }
 }

@@ -46,7 +46,9 @@ public struct ExperimentPlan {
         do { modelText = try String(contentsOfFile: modelFile, encoding: .utf8) } catch {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")
         }
-        graph = try StageGraph(Self.stages(spec: spec, model: ModelParameters(section: spec.model, graphText: modelText), corpus: corpus?.fingerprint))
+        let model = ModelParameters(section: spec.model, graphText: modelText)
+        try ModelBudget.check(spec, model: model, modelFile: modelFile, resolved: resolved, specPath: source.path)
+        graph = try StageGraph(Self.stages(spec: spec, model: model, corpus: corpus?.fingerprint))
     }
 
     /// Finds a model file: as given, in `Experiments/models/` above the spec, or under the working folder.

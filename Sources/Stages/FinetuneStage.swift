@@ -34,7 +34,7 @@ enum FinetuneStage: StageDefinition {
         settings.perAnchor = section.perAnchor
         settings.steps = section.steps
         settings.evaluateEvery = section.evaluateEvery
-        settings.weightDecay = section.l2
+        settings.l2 = section.l2
         settings.seed = UInt64(seed)
         return settings
     }

@@ -30,7 +30,7 @@ enum PretrainStage: StageDefinition {
         settings.plateauPatience = section.plateauPatience
         settings.earlyStoppingPatience = section.earlyStopping > 0 ? section.earlyStopping : nil
         settings.labelSmoothing = section.labelSmoothing
-        settings.weightDecay = section.l2
+        settings.l2 = section.l2
         settings.loss = section.loss == .aam ? .aam : .softmax
         settings.aamMargin = section.aamMargin
         settings.aamScale = section.aamScale

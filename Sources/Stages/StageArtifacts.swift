@@ -69,9 +69,10 @@ struct ModelParameters: Codable, Hashable, Sendable {
     let section: ModelSpec
     let graphText: String
 
-    /// Builds the network for inputs of `frames` × `bands`, initialised from `seed`.
-    func build(frames: Int, bands: Int, seed: Int) throws -> ModelGraph {
-        try ModelGraph(yaml: graphText, file: section.graph, input: [frames, bands, 1], width: section.width, depths: section.blocks,
+    /// Builds the network for inputs of `frames` × `bands`, initialised from `seed`; `file` names
+    /// the graph in errors.
+    func build(frames: Int, bands: Int, seed: Int, file: String? = nil) throws -> ModelGraph {
+        try ModelGraph(yaml: graphText, file: file ?? section.graph, input: [frames, bands, 1], width: section.width, depths: section.blocks,
                        seed: UInt64(seed), batchNormMomentum: section.batchnormMomentum)
     }
 

@@ -34,8 +34,8 @@ public struct SoftmaxPretraining {
         public var loss: Loss = .softmax
         public var aamMargin = 0.2
         public var aamScale = 32.0
-        /// Keras `l2(…)` on the layers marked `l2:` in the model graph.
-        public var weightDecay = 1e-5
+        /// Replaces the L2 coefficient of every layer the model graph gives one (nil: the graph's own).
+        public var l2: Double? = nil
         /// Also save the resume state every this many steps (besides every epoch and every `saveMinutes`).
         public var saveEverySteps: Int? = nil
         public var saveMinutes = 10.0
@@ -131,7 +131,7 @@ public struct SoftmaxPretraining {
                     throw TrainingError("the loss became \(value) at epoch \(state.epoch + 1), step \(state.globalStep + 1) (learning rate \(state.learningRate)); the last good state is in \(folder)/\(ResumeState.fileName) — lower the learning rate, or set rollBackOnNonFinite")
                 }
                 tape.backward(from: loss)
-                WeightDecay.apply(Float(settings.weightDecay), to: parameters)
+                WeightDecay.apply(to: parameters, replacing: settings.l2.map(Float.init))
                 optimizer.step(parameters)
                 state.globalStep += 1
                 epochLoss += value * Double(rows.count)

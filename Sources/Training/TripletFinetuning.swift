@@ -33,7 +33,8 @@ public struct TripletFinetuning {
         public var perAnchor = 2
         public var steps = 200
         public var evaluateEvery = 50
-        public var weightDecay = 1e-5
+        /// Replaces the L2 coefficient of every layer the model graph gives one (nil: the graph's own).
+        public var l2: Double? = nil
         public var saveEverySteps: Int? = nil
         public var seed: UInt64 = 0
 
@@ -91,7 +92,7 @@ public struct TripletFinetuning {
                 throw TrainingError("the triplet loss became \(value) at step \(state.globalStep + 1) (learning rate \(state.learningRate)); the last good state is in \(folder)/\(ResumeState.fileName)")
             }
             tape.backward(from: loss)
-            WeightDecay.apply(Float(settings.weightDecay), to: parameters)
+            WeightDecay.apply(to: parameters, replacing: settings.l2.map(Float.init))
             optimizer.step(parameters)
             state.globalStep += 1
             recentLoss += value

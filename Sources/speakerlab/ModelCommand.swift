@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Models
 import Stages
 
@@ -7,8 +8,20 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect model graphs (Experiments/models/*.yaml).",
-        subcommands: [ModelSummaryCommand.self]
+        subcommands: [ModelSummaryCommand.self, ModelReferenceCommand.self]
     )
+}
+
+/// `speakerlab model reference [--update README.md]`: the layer vocabulary, from the registry.
+struct ModelReferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reference", abstract: "Print every layer kind of the model-graph language with its arguments (Markdown).")
+
+    @Option(help: "Rewrite the vocabulary section of this Markdown file in place instead of printing it.")
+    var update: String?
+
+    func run() throws {
+        try printOrUpdate(LayerRegistry.section, markdown: LayerRegistry.markdown(), update: update)
+    }
 }
 
 /// `speakerlab model summary FILE`.
@@ -43,7 +56,7 @@ struct ModelSummaryCommand: ParsableCommand {
         }
         do {
             print(try ModelSummaryText.text(file: file, input: shape, width: width, depths: depths, classes: classes), terminator: "")
-        } catch let error as ModelError {
+        } catch let error as Diagnostic {
             printError("\(error)")
             throw ExitCode(1)
         }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Pipeline
 import Spec
 
 /// `speakerlab spec reference [--update README.md]`: the spec reference, printed from the schema.
@@ -15,13 +13,7 @@ struct SpecCommand: ParsableCommand {
         var update: String?
 
         func run() throws {
-            guard let update else { print(SpecReference.markdown(), terminator: ""); return }
-            guard let text = try? String(contentsOfFile: update, encoding: .utf8) else { printError("\(update): error: cannot read this file"); throw ExitCode(2) }
-            guard let updated = SpecReference.updating(text) else {
-                printError("\(update): error: no reference block; add the lines\n\(SpecReference.begin)\n\(SpecReference.end)")
-                throw ExitCode(2)
-            }
-            try AtomicFile.write(updated, to: update)
+            try printOrUpdate(SpecReference.section, markdown: SpecReference.markdown(), update: update)
         }
     }
 }

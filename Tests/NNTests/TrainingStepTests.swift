@@ -8,7 +8,7 @@ import Tensor
     /// A tiny conv → BN → ReLU → pool → dense classifier, trained for `steps` SGD steps on fixed data.
     static func train(steps: Int, seed: UInt64) -> (losses: [Float], weights: [Tensor], tapeSizes: [Int]) {
         var generator = SeededGenerator(seed: seed)
-        let conv = Conv2D(name: "conv", inputChannels: 1, outputChannels: 8, kernelSize: (3, 3), stride: (2, 2), using: &generator)
+        let conv = Conv2D(name: "conv", inputChannels: 1, outputChannels: 8, kernelSize: (3, 3), stride: (2, 2), l2: 1e-5, using: &generator)
         let norm = BatchNorm(name: "bn", channels: 8)
         let head = Dense(name: "head", inputs: 8, outputs: 4, using: &generator)
         let parameters = conv.parameters + norm.parameters + head.parameters
@@ -26,7 +26,7 @@ import Tensor
             let features = globalAveragePool(relu(norm(conv(tape.constant(input), tape: tape), tape: tape, mode: .training)))
             let loss = softmaxCrossEntropy(head(features, tape: tape), labels: labels)
             tape.backward(from: loss)
-            WeightDecay.apply(1e-5, to: parameters)
+            WeightDecay.apply(to: parameters)
             optimizer.step(parameters)
             losses.append(loss.value.scalars[0])
             tapeSizes.append(tape.count)

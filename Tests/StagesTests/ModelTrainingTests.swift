@@ -36,7 +36,7 @@ import Tensor
             let loss = softmaxCrossEntropy(classifier(model.embed(tape.constant(input), tape: tape, mode: .training), tape: tape),
                                            labels: batch.map { labels[$0] })
             tape.backward(from: loss)
-            WeightDecay.apply(1e-5, to: parameters)
+            WeightDecay.apply(to: parameters)
             optimizer.step(parameters)
             losses.append(loss.value.scalars[0])
         }

@@ -2,7 +2,6 @@ import Audio
 import Datasets
 import Metrics
 import Randomness
-import Training
 
 /// The untrained reference every model must beat: an utterance's embedding is the mean over
 /// its frames of the per-frame-normalised log-mel features; trials are scored by cosine.

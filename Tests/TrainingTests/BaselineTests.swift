@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 import Audio
 import Datasets
-@testable import Stages
+@testable import Training
 
 @Suite struct BaselineTests {
     @Test func meanLogMelBaselineOnTheDefaultCorpusIsLearnableButNotTrivial() throws {

@@ -1,0 +1,85 @@
+import Foundation
+import Yams
+
+/// A YAML file's text, parsed once, that locates every error at a node: what specs and model
+/// graphs share, so both print `file:line:column: error: …` with the line and a caret.
+public struct YAMLDocument: Sendable {
+    /// The file, as the user named it.
+    public let file: String
+    /// The text's lines, for the caret line.
+    public let lines: [String]
+
+    /// Wraps the text of `file`.
+    public init(file: String, text: String) {
+        self.file = file
+        self.lines = text.components(separatedBy: "\n")
+    }
+
+    /// Reads a YAML file of at most `limit` bytes; `what` names it in errors ("spec",
+    /// "model graph"), `fix` says where such files live.
+    public static func read(path: String, what: String, fix: String, limit: Int = 1 << 20) throws -> YAMLDocument {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw Diagnostic(file: path, message: "no \(what) file here; \(fix)")
+        }
+        guard !isFolder.boolValue else { throw Diagnostic(file: path, message: "this is a folder, not a \(what) file; \(fix)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw Diagnostic(file: path, message: "cannot read the \(what) file; check its permissions")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
+        guard data.count <= limit else {
+            throw Diagnostic(file: path, message: "the \(what) file is over \(limit >> 20) MiB; a \(what) is a short YAML file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Diagnostic(file: path, message: "the \(what) file is not UTF-8 text")
+        }
+        return YAMLDocument(file: path, text: text)
+    }
+
+    /// The 1-based line's text, when it exists.
+    public func sourceLine(_ line: Int) -> String? {
+        line >= 1 && line <= lines.count ? lines[line - 1] : nil
+    }
+
+    /// A diagnostic at a node (at the whole file when the node has no position).
+    public func error(_ message: String, at node: Node?) -> Diagnostic {
+        guard let mark = node?.mark else { return Diagnostic(file: file, message: message) }
+        return Diagnostic(file: file, line: mark.line, column: mark.column, message: message, sourceLine: sourceLine(mark.line))
+    }
+
+    /// Parses the text into a node tree; every failure (syntax, an empty file, a key given twice in
+    /// one mapping) is a located `Diagnostic`.
+    public func compose() throws -> Node {
+        do {
+            guard let composed = try Yams.compose(yaml: lines.joined(separator: "\n")) else {
+                throw Diagnostic(file: file, message: "the file is empty; it must hold a YAML mapping")
+            }
+            return composed
+        } catch let error as YamlError {
+            throw diagnostic(for: error)
+        }
+    }
+
+    private func diagnostic(for error: YamlError) -> Diagnostic {
+        switch error {
+        case let .duplicatedKeysInMapping(duplicates, context):
+            guard let key = duplicates.first else { break }
+            // Yams marks the first occurrence; the error belongs on the second.
+            let first = context.mark
+            let indent = String(repeating: " ", count: max(0, first.column - 1))
+            let again = (first.line..<max(first.line, lines.count)).first {
+                lines[$0].hasPrefix(indent + key) && lines[$0].dropFirst(indent.count + key.count).drop(while: { $0 == " " }).hasPrefix(":")
+            }
+            let line = again.map { $0 + 1 } ?? first.line
+            return Diagnostic(file: file, line: line, column: first.column,
+                              message: "'\(key)' is given twice in one mapping (first on line \(first.line)); keep one", sourceLine: sourceLine(line))
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return Diagnostic(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)", sourceLine: sourceLine(mark.line))
+        default:
+            break
+        }
+        return Diagnostic(file: file, message: "not valid YAML: \(error)")
+    }
+}

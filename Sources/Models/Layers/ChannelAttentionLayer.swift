@@ -1,0 +1,25 @@
+import NN
+import Tensor
+
+/// `channel_attention: {ratio, bias}`: CBAM's channel attention, one gate shared by the global
+/// average and the global maximum, their sum through a sigmoid scaling each channel.
+struct ChannelAttentionLayer: LayerKind, GraphLayer {
+    static let word = "channel_attention"
+    static let arguments = ["ratio", "bias"]
+    static let summary = "CBAM's channel attention: one gate (channels → channels/ratio → channels, ratio default 8) over the global average and the global maximum"
+
+    let gate: ChannelGate
+
+    var parameters: [Parameter] { gate.parameters }
+    var batchNorms: [BatchNorm] { [] }
+
+    func forward(_ x: Variable, _ pass: inout ForwardPass) -> Variable {
+        let scales = sigmoid(add(gate(globalAveragePool(x), tape: pass.tape), gate(globalMaxPool(x), tape: pass.tape)))
+        return multiply(x, reshape(scales, [x.shape[0], 1, 1, x.shape[3]]))
+    }
+
+    static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
+        let gate = try ChannelGate.build(arguments, input: shape, builder: &builder, summaryKind: "ChannelAttention")
+        return BuiltLayers(ChannelAttentionLayer(gate: gate), output: shape)
+    }
+}

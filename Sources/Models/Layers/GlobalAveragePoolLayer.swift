@@ -1,0 +1,20 @@
+import NN
+import Tensor
+
+/// `global_average_pool`: the mean over time and frequency, one value per channel.
+struct GlobalAveragePoolLayer: LayerKind, GraphLayer {
+    static let word = "global_average_pool"
+    static let arguments: [String] = []
+    static let summary = "the mean over time and frequency, one value per channel"
+
+    var parameters: [Parameter] { [] }
+    var batchNorms: [BatchNorm] { [] }
+
+    func forward(_ x: Variable, _ pass: inout ForwardPass) -> Variable { globalAveragePool(x) }
+
+    static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
+        try requireFeatureMap(arguments, shape)
+        builder.record(builder.uniqueName(word), kind: "GlobalPooling2D", output: [shape[2]])
+        return BuiltLayers(GlobalAveragePoolLayer(), output: [shape[2]])
+    }
+}

@@ -1,0 +1,59 @@
+import Audio
+import Diagnostics
+import Foundation
+import Models
+import Spec
+
+/// The plan-time check of the network a spec names: it is built on the features' shape, so a
+/// mistake in the graph is reported before any stage runs, and its training memory is estimated
+/// against this machine's, so a width or batch too large is refused instead of failing to
+/// allocate after preparation and features.
+enum ModelBudget {
+    /// The features' shape (frames, bands) for a `features:` section: the front end run on a
+    /// silent cut of the configured length (cheap, and exact for every feature kind).
+    static func featureShape(_ features: FeaturesSpec) -> (frames: Int, bands: Int) {
+        let settings = StageArtifacts.featureSettings(features)
+        let matrix = FeatureExtractor(settings: settings).features(of: [Float](repeating: 0, count: Int(features.seconds * Double(features.rate))))
+        return (matrix.frames, matrix.bands)
+    }
+
+    /// Bytes training needs, roughly: weights, gradients and two optimizer moments per parameter,
+    /// and each layer's output and its gradient for every example of a batch.
+    static func trainingBytes(_ summary: ModelSummary, batch: Int) -> Double {
+        let parameters = Double(summary.total)
+        let activations = summary.rows.reduce(0.0) { $0 + Double($1.output.reduce(1, *)) }
+        return 4 * (4 * parameters + 2 * Double(batch) * activations)
+    }
+
+    /// The memory this process may use: the machine's, or its cgroup's limit when lower.
+    static var availableBytes: Double {
+        var bytes = Double(ProcessInfo.processInfo.physicalMemory)
+        for file in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8), let limit = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                bytes = min(bytes, limit)
+            }
+        }
+        return bytes
+    }
+
+    /// Builds the network and checks each training stage's batch against `available` bytes.
+    static func check(_ spec: ExperimentSpec, model: ModelParameters, modelFile: String, resolved: ResolvedSpec, specPath: String,
+                      available: Double = availableBytes) throws {
+        let shape = featureShape(spec.features)
+        let network = try model.build(frames: shape.frames, bands: shape.bands, seed: spec.seed, file: modelFile)
+        var batches: [(key: String, size: Int)] = []
+        if let pretrain = spec.pretrain { batches.append(("pretrain.batch", pretrain.batch)) }
+        if let finetune = spec.finetune {
+            batches.append(finetune.mining == .hard && finetune.candidates > 3 * finetune.triplets
+                           ? ("finetune.candidates", finetune.candidates) : ("finetune.triplets", 3 * finetune.triplets))
+        }
+        for (key, size) in batches {
+            let needed = trainingBytes(network.summary, batch: size)
+            guard needed <= available else {
+                let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
+                throw resolved.error(at: key, file: specPath,
+                                     "training \(network.name) (\(network.summary.total) parameters on \(shape.frames) × \(shape.bands) features) on batches of \(size) needs about \(gib(needed)), more than the \(gib(available)) this process may use; lower '\(key)' or model.width, or shorten features.seconds")
+            }
+        }
+    }
+}
