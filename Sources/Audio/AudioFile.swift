@@ -47,8 +47,15 @@ public enum AudioFile {
         }
         let channels = Int(info.channels)
         let frames = Int(info.frames)
-        guard channels > 0, info.samplerate > 0 else {
-            throw AudioError(path: path, reason: "the header declares \(channels) channels at \(info.samplerate) Hz")
+        guard channels > 0, channels <= 64, info.samplerate > 0 else {
+            throw AudioError(path: path, reason: "the header declares \(channels) channels at \(info.samplerate) Hz; re-export the file")
+        }
+        // The header's length sizes the buffer: refuse what no utterance is (a damaged header).
+        guard frames >= 0, Double(frames) / Double(info.samplerate) <= Self.longestSeconds else {
+            throw AudioError(path: path, reason: "the header declares \(frames) frames (\(Int(Double(frames) / Double(info.samplerate))) s); an utterance is at most \(Int(Self.longestSeconds)) s long, so the header is damaged or the file is a whole recording; re-export or segment it")
+        }
+        if Int(info.format) & Int(SF_FORMAT_TYPEMASK) == Int(SF_FORMAT_NIST), let declared = SphereHeader.sampleCount(path), declared != frames {
+            throw AudioError(path: path, reason: "the SPHERE header declares sample_count \(declared), but the file holds \(frames) samples; the file is truncated or its header was edited; re-copy it")
         }
         var framesRead = 0
         let isPCM16 = Int(info.format) & Int(SF_FORMAT_SUBMASK) == Int(SF_FORMAT_PCM_16)
@@ -71,8 +78,17 @@ public enum AudioFile {
         guard framesRead == frames else {
             throw AudioError(path: path, reason: "truncated: the header declares \(frames) frames, only \(framesRead) could be read")
         }
+        if !isPCM16 {
+            let bad = interleaved.reduce(0) { $1.isFinite ? $0 : $0 + 1 }
+            guard bad == 0 else {
+                throw AudioError(path: path, reason: "\(bad) of its \(interleaved.count) samples are not finite (inf or NaN); re-export the file from its source")
+            }
+        }
         return AudioSignal(samples: mixToMono(interleaved, channels: channels), sampleRate: Int(info.samplerate))
     }
+
+    /// The longest file read (a guard against damaged headers sizing the buffer): 3 hours.
+    public static let longestSeconds = 3.0 * 3600
 
     /// Writes mono samples (full scale ±1) to a file, replacing it atomically.
     public static func write(_ signal: AudioSignal, to path: String, format: Format = .wav16) throws {

@@ -23,7 +23,7 @@ public final class FeatureExtractor {
     public init(settings: FeatureSettings) {
         self.settings = settings
         let rate = settings.sampleRate
-        let frameLength = Int((0.025 * Double(rate)).rounded())
+        let frameLength = Self.frameLength(sampleRate: rate)
         let hop = Int((0.010 * Double(rate)).rounded())
         var fftSize = 1
         while fftSize < frameLength { fftSize *= 2 }
@@ -46,6 +46,9 @@ public final class FeatureExtractor {
     }
 
     /// The number of frames a signal of `sampleCount` samples gives.
+    /// Samples in one 25 ms analysis frame: the shortest signal the front end can describe.
+    public static func frameLength(sampleRate: Int) -> Int { Int((0.025 * Double(sampleRate)).rounded()) }
+
     public func frameCount(sampleCount: Int) -> Int {
         switch settings.kind {
         case .logmel:

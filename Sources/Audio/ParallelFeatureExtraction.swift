@@ -5,15 +5,29 @@ import Foundation
 public enum ParallelFeatureExtraction {
     /// Runs the front end on every file; each result is the features or the file's error.
     public static func run(paths: [String], settings: FeatureSettings, threads: Int) -> [Result<FeatureMatrix, AudioError>] {
-        precondition(threads >= 1, "thread count must be at least 1")
         if case .randomCrop = settings.cutPad { preconditionFailure("parallel extraction is deterministic; use the seed or none cut policy") }
-        let results = ResultSlots(count: paths.count)
+        return map(paths: paths, settings: settings, threads: threads) { try $0.prepare(path: $1).features }
+    }
+
+    /// Runs the front end up to VAD on every file (`FeatureExtractor.voiced`): nil for a usable
+    /// file, else why it is not. What a corpus is screened with before its features are made.
+    public static func screen(paths: [String], settings: FeatureSettings, threads: Int) -> [AudioError?] {
+        map(paths: paths, settings: settings, threads: threads) { _ = try $0.voiced(path: $1) }.map {
+            if case let .failure(error) = $0 { return error } else { return nil }
+        }
+    }
+
+    /// `body` on every file, on up to `threads` threads with one extractor each, in input order.
+    static func map<Value>(paths: [String], settings: FeatureSettings, threads: Int,
+                           _ body: @escaping (FeatureExtractor, String) throws -> Value) -> [Result<Value, AudioError>] {
+        precondition(threads >= 1, "thread count must be at least 1")
+        let results = ResultSlots<Value>(count: paths.count)
         let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: min(threads, max(paths.count, 1))) { _ in
             let extractor = FeatureExtractor(settings: settings)
             while let index = next.take(below: paths.count) {
                 do {
-                    results.store(.success(try extractor.prepare(path: paths[index]).features), at: index)
+                    results.store(.success(try body(extractor, paths[index])), at: index)
                 } catch let error as AudioError {
                     results.store(.failure(error), at: index)
                 } catch {
@@ -40,17 +54,17 @@ final class WorkCounter: @unchecked Sendable {
 }
 
 /// One result slot per input, written once each from any thread.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<FeatureMatrix, AudioError>?]
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Result<Value, AudioError>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func store(_ result: Result<FeatureMatrix, AudioError>, at index: Int) {
+    func store(_ result: Result<Value, AudioError>, at index: Int) {
         lock.lock()
         slots[index] = result
         lock.unlock()
     }
 
-    var values: [Result<FeatureMatrix, AudioError>] { slots.map { $0! } }
+    var values: [Result<Value, AudioError>] { slots.map { $0! } }
 }

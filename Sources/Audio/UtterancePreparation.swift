@@ -18,22 +18,7 @@ extension FeatureExtractor {
     /// Reads a file and runs the whole front end: resample, VAD, cut/pad, scale, features, normalisation.
     /// `generator` drives random crops only.
     public func prepare<Generator: RandomNumberGenerator>(path: String, using generator: inout Generator) throws -> PreparedUtterance {
-        let read = try AudioFile.read(path)
-        let signal = try Resampler.resample(read, to: settings.sampleRate, path: path)
-        guard !signal.samples.isEmpty else { throw AudioError(path: path, reason: "the file holds no samples") }
-        guard signal.samples.contains(where: { $0 != 0 }) else {
-            throw AudioError(path: path, reason: "the file is silent (every sample is zero)")
-        }
-        var voiceActivity: VoiceActivityDetector.Result?
-        var kept = signal.samples
-        if let decision = settings.voiceDecision {
-            let result = VoiceActivityDetector(decision: decision).detect(signal)
-            guard !result.samples.isEmpty else {
-                throw AudioError(path: path, reason: "no speech found by VAD (\(decision)); try a lower aggressiveness or --vad none")
-            }
-            voiceActivity = result
-            kept = result.samples
-        }
+        let (signal, voiceActivity, kept) = try voiced(path: path)
         let cut = settings.cutPad.apply(kept, sampleRate: settings.sampleRate, using: &generator)
         let amplitudeScale: Float
         switch settings.scale {
@@ -44,6 +29,28 @@ extension FeatureExtractor {
         var features = features(of: cut, amplitudeScale: amplitudeScale)
         settings.normalization.apply(to: &features)
         return PreparedUtterance(path: path, original: signal, voiceActivity: voiceActivity, cut: cut, features: features)
+    }
+
+    /// The front end up to VAD: the file read and resampled, and the samples VAD keeps. Throws
+    /// every reason a file cannot be used (unreadable, truncated, non-finite, empty, shorter than
+    /// one analysis frame, silent, no speech found), so a corpus can be screened before features.
+    public func voiced(path: String) throws -> (signal: AudioSignal, voiceActivity: VoiceActivityDetector.Result?, kept: [Float]) {
+        let read = try AudioFile.read(path)
+        let signal = try Resampler.resample(read, to: settings.sampleRate, path: path)
+        guard !signal.samples.isEmpty else { throw AudioError(path: path, reason: "the file holds no samples") }
+        let shortest = Self.frameLength(sampleRate: settings.sampleRate)
+        guard signal.samples.count >= shortest else {
+            throw AudioError(path: path, reason: "too short: \(signal.samples.count * 1000 / settings.sampleRate) ms, less than one 25 ms analysis frame")
+        }
+        guard signal.samples.contains(where: { $0 != 0 }) else {
+            throw AudioError(path: path, reason: "the file is silent (every sample is zero)")
+        }
+        guard let decision = settings.voiceDecision else { return (signal, nil, signal.samples) }
+        let result = VoiceActivityDetector(decision: decision).detect(signal)
+        guard !result.samples.isEmpty else {
+            throw AudioError(path: path, reason: "no speech found by VAD (\(decision)); try a lower features.aggressiveness or features.vad: none")
+        }
+        return (signal, result, result.samples)
     }
 
     /// The whole front end for a file with a deterministic cut policy.

@@ -45,6 +45,7 @@ public enum ExperimentSchema {
             "test_fraction": F(.number, default: .number(0.25), C.openUnit, "synthetic and folders: fraction of speakers held out for evaluation"),
             "seed": F(.integer, default: .integer(0), .range(0, 4_294_967_295), "synthetic: the corpus's own seed (0: the spec's seed), so runs of several seeds can share one corpus"),
             "validation_fraction": F(.number, default: .number(0.2), C.fractionBelowOne, "pretraining: per-speaker validation fraction (the seed's 80/20; 0: no validation)"),
+            "on_bad_file": F(.string(allowed: ["fail", "skip"]), default: .string("fail"), "files that cannot be used (unreadable, truncated, non-finite, too short, silent or without speech after VAD, a repeated id), all listed at prepare: fail stops there; skip leaves them out and the report lists them"),
         ]), default: .object([:]), "which corpus and how it is split"),
         "features": F(.object([
             "vad": F(.string(allowed: ["adaptive", "energy", "none"]), default: .string("adaptive"), "per-frame voice decision under the seed's collector"),

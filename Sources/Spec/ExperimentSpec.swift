@@ -63,6 +63,10 @@ public struct DatasetSpec: Codable, Hashable, Sendable {
     public var seed: Int
     /// Pretraining's per-speaker validation fraction.
     public var validationFraction: Double
+    /// What to do with files that cannot be used.
+    public enum BadFilePolicy: String, Codable, Hashable, Sendable { case fail, skip }
+    /// Fail at prepare listing every problem file, or leave them out and list them in the report.
+    public var onBadFile: BadFilePolicy
 }
 
 /// `features:` — the audio front end.

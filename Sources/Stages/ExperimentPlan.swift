@@ -77,7 +77,7 @@ public struct ExperimentPlan {
     static func stages(spec: ExperimentSpec, model: ModelParameters, corpus: FileListing.Fingerprint?) -> [Stage] {
         let numerics = NumericsParameters.of(spec.execution)
         var stages = [
-            Stage(PrepareStage.self, id: "prepare", parameters: .init(dataset: spec.dataset, seed: spec.seed, corpus: corpus)),
+            Stage(PrepareStage.self, id: "prepare", parameters: .init(dataset: spec.dataset, seed: spec.seed, corpus: corpus, screening: .init(spec.features))),
             Stage(FeaturesStage.self, id: "features", parameters: .init(features: spec.features), inputs: ["prepare"]),
         ]
         var last = "features"

@@ -18,6 +18,9 @@ struct ExperimentReport {
         if let metrics = (try? String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
             text += "\n## Metrics\n\n" + Self.metricsTable(metrics).markdown + bootstrapNote
         }
+        if let skipped = (try? String(contentsOf: folder.appendingPathComponent(PrepareStage.skippedFile), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
+            text += "\n## Files left out\n\n\(skipped.rows.count) file(s) of the corpus could not be used and were left out (`dataset.on_bad_file: skip`):\n\n" + skipped.markdown
+        }
         text += "\n## Plots\n\n" + plots
         text += "\n## Stage times\n\n" + stageTimes.markdown
         text += "\n## Environment\n\n" + environmentTable.markdown

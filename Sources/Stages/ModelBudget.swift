@@ -36,11 +36,15 @@ enum ModelBudget {
         return bytes
     }
 
+    /// Summaries already built in this process: the points of a sweep share a network, so a
+    /// 100-point sweep builds it once.
+    static let summaries = SummaryMemo()
+
     /// Builds the network and checks each training stage's batch against `available` bytes.
     static func check(_ spec: ExperimentSpec, model: ModelParameters, modelFile: String, resolved: ResolvedSpec, specPath: String,
                       available: Double = availableBytes) throws {
         let shape = featureShape(spec.features)
-        let network = try model.build(frames: shape.frames, bands: shape.bands, seed: spec.seed, file: modelFile)
+        let network = try summaries.summary(of: model, frames: shape.frames, bands: shape.bands, file: modelFile)
         var batches: [(key: String, size: Int)] = []
         if let pretrain = spec.pretrain { batches.append(("pretrain.batch", pretrain.batch)) }
         if let finetune = spec.finetune {
@@ -48,12 +52,32 @@ enum ModelBudget {
                            ? ("finetune.candidates", finetune.candidates) : ("finetune.triplets", 3 * finetune.triplets))
         }
         for (key, size) in batches {
-            let needed = trainingBytes(network.summary, batch: size)
+            let needed = trainingBytes(network, batch: size)
             guard needed <= available else {
                 let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
                 throw resolved.error(at: key, file: specPath,
-                                     "training \(network.name) (\(network.summary.total) parameters on \(shape.frames) × \(shape.bands) features) on batches of \(size) needs about \(gib(needed)), more than the \(gib(available)) this process may use; lower '\(key)' or model.width, or shorten features.seconds")
+                                     "training \(network.name) (\(network.total) parameters on \(shape.frames) × \(shape.bands) features) on batches of \(size) needs about \(gib(needed)), more than the \(gib(available)) this process may use; lower '\(key)' or model.width, or shorten features.seconds")
             }
         }
+    }
+}
+
+/// Model summaries by what determines them (the graph, its knobs and the input shape).
+final class SummaryMemo: @unchecked Sendable {
+    private struct Key: Hashable {
+        let model: ModelParameters
+        let frames: Int
+        let bands: Int
+    }
+    private var summaries: [Key: ModelSummary] = [:]
+    private let lock = NSLock()
+
+    /// The summary of the network `model` builds on frames × bands (its weights are discarded).
+    func summary(of model: ModelParameters, frames: Int, bands: Int, file: String) throws -> ModelSummary {
+        let key = Key(model: model, frames: frames, bands: bands)
+        if let known = lock.withLock({ summaries[key] }) { return known }
+        let summary = try model.build(frames: frames, bands: bands, seed: 0, file: file).summary
+        lock.withLock { summaries[key] = summary }
+        return summary
     }
 }

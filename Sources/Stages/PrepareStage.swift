@@ -1,7 +1,10 @@
+import Audio
 import Datasets
 import Foundation
 import Pipeline
+import Reports
 import Spec
+import Tensor
 
 /// Reads (or, for the synthetic corpus, writes) the corpus and records its manifest. A corpus on
 /// disk enters the key by content: the fingerprint of every audio file the reader takes.
@@ -11,13 +14,32 @@ enum PrepareStage: StageDefinition {
         let seed: Int
         /// The corpus files' fingerprint (nil for the synthetic corpus, which the seed defines).
         let corpus: FileListing.Fingerprint?
+        /// What the files are screened with: the front end up to VAD.
+        let screening: Screening
+    }
+
+    /// The part of `features:` that decides whether a file can be used.
+    struct Screening: Codable, Hashable, Sendable {
+        let rate: Int
+        let vad: FeaturesSpec.VoiceDetection
+        let aggressiveness: Int
+
+        init(_ features: FeaturesSpec) {
+            (rate, vad, aggressiveness) = (features.rate, features.vad, features.aggressiveness)
+        }
+
+        var settings: FeatureSettings {
+            FeatureSettings(sampleRate: rate, voiceDecision: StageArtifacts.voiceDecision(vad, aggressiveness: aggressiveness))
+        }
     }
 
     static let kind = "prepare"
-    static let codeVersion = 2
+    static let codeVersion = 3
 
     /// The file that records the corpus listing inside the entry, for `plan`'s "what changed".
     static let listingFile = "corpus.csv"
+    /// The files left out under `on_bad_file: skip`, with their reasons (absent when none were).
+    static let skippedFile = "skipped.csv"
 
     /// The utterances of a corpus on disk, as its reader sees them.
     static func utterances(_ dataset: DatasetSpec) throws -> [Utterance] {
@@ -59,6 +81,17 @@ enum PrepareStage: StageDefinition {
                 throw DatasetError("\(dataset.root): the corpus changed between planning and preparing it; run again")
             }
             try AtomicFile.write(listing.csv, to: context.output.appendingPathComponent(listingFile).path)
+        }
+        let problems = CorpusScreening.problems(utterances, settings: parameters.screening.settings, threads: Parallel.threads)
+        if !problems.isEmpty {
+            guard dataset.onBadFile == .skip else { throw CorpusScreening.error(problems, of: utterances.count) }
+            let left = Set(problems.map(\.path))
+            utterances.removeAll { left.contains($0.path) }
+            guard !utterances.isEmpty else { throw DatasetError("every one of the corpus's \(problems.count) files was left out:\n" + problems.prefix(20).map { "  \($0.path): \($0.reason)" }.joined(separator: "\n")) }
+            let rows = ["path,reason"] + problems.map { [$0.path, $0.reason].map(CSV.escape).joined(separator: ",") }
+            try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: context.output.appendingPathComponent(skippedFile).path)
+            let warning = "warning: dataset.on_bad_file: skip left out \(problems.count) file(s):\n" + problems.map { "  \($0.path): \($0.reason)\n" }.joined()
+            FileHandle.standardError.write(Data(warning.utf8))
         }
         // Paths inside the entry are stored relative to it, so the entry can move into the cache.
         let prefix = context.output.path + "/"

@@ -16,7 +16,7 @@ enum ReportStage: StageDefinition {
     }
 
     static let kind = "report"
-    static let codeVersion = 3
+    static let codeVersion = 4
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
         let evaluated = context.inputs["evaluate"]!
@@ -24,6 +24,10 @@ enum ReportStage: StageDefinition {
         // The trials and identification results behind the metrics, for `compare`'s paired bootstrap.
         for name in ["scores.csv", "identification.csv", "bootstrap.json"] where FileManager.default.fileExists(atPath: evaluated.appendingPathComponent(name).path) {
             try StageArtifacts.copy(evaluated.appendingPathComponent(name), to: context.output.appendingPathComponent(name))
+        }
+        // The files prepare left out under on_bad_file: skip, for report.md.
+        if let prepared = context.inputs["prepare"], FileManager.default.fileExists(atPath: prepared.appendingPathComponent(PrepareStage.skippedFile).path) {
+            try StageArtifacts.copy(prepared.appendingPathComponent(PrepareStage.skippedFile), to: context.output.appendingPathComponent(PrepareStage.skippedFile))
         }
         var history = [HistoryRow.header]
         for stage in ["pretrain", "finetune"] {

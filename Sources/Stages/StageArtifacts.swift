@@ -35,16 +35,21 @@ enum StageArtifacts {
 
     /// The front end a `features:` section names.
     static func featureSettings(_ features: FeaturesSpec) -> FeatureSettings {
-        let decision: VoiceDecision? = switch features.vad {
-        case .energy: .energy()
-        case .adaptive: .adaptive(aggressiveness: features.aggressiveness)
-        case .none: nil
-        }
+        let decision = voiceDecision(features.vad, aggressiveness: features.aggressiveness)
         let cutPad: CutPad = switch features.cut { case .seed: .seed(seconds: features.seconds) }
         // The schema allows only names these readers know (a test checks every one).
         return FeatureSettings(sampleRate: features.rate, voiceDecision: decision, cutPad: cutPad,
                                kind: FeatureKind(name: features.kind)!, bands: features.bands,
                                scale: SampleScale(rawValue: features.scale)!, normalization: FeatureNormalization(rawValue: features.normalization)!)
+    }
+
+    /// The voice decision a `features.vad` names.
+    static func voiceDecision(_ vad: FeaturesSpec.VoiceDetection, aggressiveness: Int) -> VoiceDecision? {
+        switch vad {
+        case .energy: .energy()
+        case .adaptive: .adaptive(aggressiveness: aggressiveness)
+        case .none: nil
+        }
     }
 
     /// The optimizer an `optimizer:` section names: the one place a spec's optimizer becomes the
