@@ -3,13 +3,18 @@
 // Layers and the import rule are described in DESIGN.md (shared) and README.md.
 import PackageDescription
 
-/// Release builds of the numeric targets: no overflow or bounds checks in the kernels (they are
-/// tested in the same configuration), and AVX2 + FMA code generation (any x86-64 server since 2013;
-/// the default baseline, SSE2, leaves the SIMD kernels scalar). Other architectures build as usual.
+/// Release builds: AVX2 + FMA code generation everywhere (any x86-64 server since 2013; the
+/// default baseline, SSE2, leaves the SIMD kernels scalar). Bounds and overflow checks stay on in
+/// every target that handles user input (specs, graphs, audio files, corpora, score files); only
+/// `Tensor`, the kernels, is built `-Ounchecked`, where its shapes are checked on entry and the
+/// loops are tested in this configuration. What that buys and what the checks elsewhere cost is
+/// measured in the README (Benchmarks). Other architectures build as usual.
 #if arch(x86_64)
-let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]
+let kernels: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]
+let checked: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
 #else
-let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let kernels: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let checked: [SwiftSetting] = []
 #endif
 
 /// Test modules compile unoptimised even in release builds: they call the optimised library
@@ -38,27 +43,27 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Layer 0: the one seeded generator every layer shares (DESIGN §3, Randomness).
-        .target(name: "Randomness", swiftSettings: optimised),
+        .target(name: "Randomness", swiftSettings: checked),
 
         // Layer 1.
-        .target(name: "Tensor", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
-        .target(name: "Audio", dependencies: ["CSndFile", "CFFTW", "CSoxr"], swiftSettings: optimised),
-        .target(name: "Metrics", swiftSettings: optimised),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: kernels),
+        .target(name: "Audio", dependencies: ["CSndFile", "CFFTW", "CSoxr"], swiftSettings: checked),
+        .target(name: "Metrics", swiftSettings: checked),
         .target(name: "Pipeline", dependencies: ["CCrypto"]),
         // Located errors (file:line:column, the line, a caret) that specs and model graphs share.
         .target(name: "Diagnostics", dependencies: ["Yams"]),
 
         // Layer 2.
-        .target(name: "NN", dependencies: ["Tensor", "Randomness"], swiftSettings: optimised),
+        .target(name: "NN", dependencies: ["Tensor", "Randomness"], swiftSettings: checked),
 
         // Layer 3.
-        .target(name: "Models", dependencies: ["Diagnostics", "NN", "Tensor", "Randomness", "Yams"], swiftSettings: optimised),
-        .target(name: "Datasets", dependencies: ["Audio", "Randomness"], swiftSettings: optimised),
+        .target(name: "Models", dependencies: ["Diagnostics", "NN", "Tensor", "Randomness", "Yams"], swiftSettings: checked),
+        .target(name: "Datasets", dependencies: ["Audio", "Randomness"], swiftSettings: checked),
         .target(name: "Spec", dependencies: ["Diagnostics", "Yams", "Pipeline"]),
         .target(name: "Reports", dependencies: ["Metrics"]),
 
         // Layer 4.
-        .target(name: "Training", dependencies: ["Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Tensor"], swiftSettings: optimised),
+        .target(name: "Training", dependencies: ["Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Tensor"], swiftSettings: checked),
 
         // Layer 5: the one place that wires the domains together.
         .target(name: "Stages", dependencies: [
@@ -76,7 +81,7 @@ let package = Package(
                           path: "Benchmarks/SpeakerLabBenchmarks"),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Tensor", "Randomness"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Audio", "Tensor", "Randomness"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Randomness", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Randomness", "TestSupport"], swiftSettings: testModules),
@@ -86,6 +91,8 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Metrics", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "SpecTests", dependencies: ["Diagnostics", "Spec", "TestSupport"], swiftSettings: testModules),
+        // The hostile-input suite: the real tool run in a sandbox per case (exit status, located message, what changed).
+        .testTarget(name: "AdversarialTests", dependencies: ["Audio", "Datasets", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Diagnostics", "Models", "NN", "Pipeline", "Randomness", "Spec", "Tensor", "TestSupport"], swiftSettings: testModules),
     ],

@@ -43,9 +43,9 @@ struct LayerArguments {
     /// The file, for locations.
     let document: YAMLDocument
 
-    /// A located error at a node, or at the layer.
+    /// A located error at a node, or at the layer (also for a bare word's arguments, which have no place).
     func error(_ message: String, at node: Node? = nil) -> Diagnostic {
-        document.error(message, at: node ?? item)
+        document.error(message, at: node?.mark != nil ? node : item)
     }
 
     /// Follows a `$parameter` to its bound value.

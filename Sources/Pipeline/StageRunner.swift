@@ -133,7 +133,7 @@ public struct StageRunner: Sendable {
                 return .ran
             }
         } catch {
-            return .failed("\(error)")
+            return .failed(FileSystemMessage.describe(error))
         }
     }
 }

@@ -39,7 +39,10 @@ public struct ExperimentPlan {
             let memo = cache.map { $0.appendingPathComponent("checksums").appendingPathComponent(SHA256Digest.hex(of: Array(spec.dataset.root.utf8)) + ".json") }
             corpus = try PrepareStage.listing(spec.dataset, memo: memo)
         } catch {
-            throw resolved.error(at: "dataset.root", file: source.path, "\(error)")
+            // The readers' messages start with the root; here the location is the key that named it.
+            let message = "\(error)"
+            let prefix = spec.dataset.root + ": error: "
+            throw resolved.error(at: "dataset.root", file: source.path, message.hasPrefix(prefix) ? "'\(spec.dataset.root)': " + message.dropFirst(prefix.count) : message)
         }
         self.spec = spec
         let modelText: String

@@ -23,44 +23,10 @@ import TestSupport
         return root.path("\(speaker)/\(name)")
     }
 
-    static func silent(_ path: String) throws { try AudioFile.write(AudioSignal(samples: [Float](repeating: 0, count: 16000), sampleRate: 16000), to: path) }
-
-    static func truncated(_ path: String) throws {
-        let tone = (0..<16000).map { Float(sin(Double($0) * 0.05)) * 0.3 }
-        try AudioFile.write(AudioSignal(samples: tone, sampleRate: 16000), to: path)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        try bytes.prefix(bytes.count - 4000).write(to: URL(fileURLWithPath: path))
-    }
-
-    /// Each kind of problem file, how it is made, and the reason prepare gives.
-    static let problems: [(name: String, reason: String, make: @Sendable (String) throws -> Void)] = [
-        ("silent.wav", "the file is silent (every sample is zero)", { try silent($0) }),
-        ("truncated.wav", "truncated: the header declares", { try truncated($0) }),
-        ("text.wav", "not a readable audio file (libsndfile:", { try "not audio".write(toFile: $0, atomically: true, encoding: .utf8) }),
-        ("empty.wav", "not a readable audio file", { FileManager.default.createFile(atPath: $0, contents: Data()) }),
-        ("short.wav", "too short: 10 ms, less than one 25 ms analysis frame", {
-            try AudioFile.write(AudioSignal(samples: (0..<160).map { Float($0 % 7) * 0.01 }, sampleRate: 16000), to: $0)
-        }),
-        ("infinite.wav", "2 of its 16000 samples are not finite (inf or NaN)", {
-            var samples = (0..<16000).map { Float(sin(Double($0) * 0.05)) * 0.3 }
-            samples[100] = .infinity
-            samples[200] = .nan
-            try AudioFile.write(AudioSignal(samples: samples, sampleRate: 16000), to: $0, format: .wavFloat)
-        }),
-        ("header.sph", "the SPHERE header declares sample_count", {
-            try AudioFile.write(AudioSignal(samples: (0..<16000).map { Float(sin(Double($0) * 0.05)) * 0.3 }, sampleRate: 16000), to: $0, format: .sphere16)
-            var bytes = try Data(contentsOf: URL(fileURLWithPath: $0))
-            let header = String(decoding: bytes.prefix(1024), as: UTF8.self)
-            let edited = header.replacingOccurrences(of: "sample_count -i 16000", with: "sample_count -i 19000")
-            #expect(edited != header, "no sample_count in the written header")
-            bytes.replaceSubrange(0..<1024, with: Data(edited.utf8))
-            try bytes.write(to: URL(fileURLWithPath: $0))
-        }),
-    ]
-
-    @Test(arguments: problems.indices)
+    @Test(arguments: ProblemAudioFiles.kinds.indices)
     func eachProblemFileIsNamedAtPrepareWithItsReason(index: Int) throws {
-        let (name, reason, make) = Self.problems[index]
+        let kind = ProblemAudioFiles.kinds[index]
+        let (name, reason, make) = (kind.name, kind.reason, kind.make)
         let root = try StageContractTests.corpus(speakers: 4, utterances: 4)
         let path = try Self.place(root, name)
         try make(path)
@@ -78,8 +44,8 @@ import TestSupport
     @Test func aSilentAndATruncatedFileAreListedTogetherAndSkipCompletesTheRun() throws {
         let root = try StageContractTests.corpus(speakers: 4, utterances: 4)
         let silent = try Self.place(root, "silent.wav"), truncated = try Self.place(root, "truncated.wav")
-        try Self.silent(silent)
-        try Self.truncated(truncated)
+        try ProblemAudioFiles.silent(silent)
+        try ProblemAudioFiles.truncated(truncated)
         let results = TemporaryDirectory()
         let failed = try ExperimentRun.run(specPath: Self.quickstart, overrides: Self.overrides(root, name: "strict", policy: "fail"),
                                            locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])

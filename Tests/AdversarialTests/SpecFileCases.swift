@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Category "specs": a spec file with a mistake, planned from the command line; each is refused
+/// (exit 2) at its line and column before anything is written.
+@Suite struct SpecFileCases {
+    static let cases: [(text: String, message: String)] = [
+        ("pretrain:\n  batch: 0\n", "bad.yaml:2:10: error: 'pretrain.batch' is 0; it must be 1 ≤ x ≤ 4096"),
+        ("pretrain:\n  epochs: -1\n", "bad.yaml:2:11: error: 'pretrain.epochs' is -1"),
+        ("pretrain:\n  batch: 2.5\n", "bad.yaml:2:10: error: 'pretrain.batch' must be an integer"),
+        ("model:\n  width: .nan\n", "bad.yaml:2:10: error: 'model.width' is nan; it must be a finite number"),
+        ("model:\n  blocks: [0]\n", "bad.yaml:2:11: error: 'model.blocks' is [0]"),
+        ("model:\n  graph: nothere.yaml\n", "bad.yaml:2:10: error: model.graph names 'nothere.yaml'"),
+        ("seed: 1\nseed: 2\n", "bad.yaml:2:1: error: 'seed' is given twice in one mapping (first on line 1)"),
+        ("seed: -4\n", "bad.yaml:1:7: error: 'seed' is -4"),
+        ("- a\n- b\n", "bad.yaml:1:1: error: a spec is a mapping of sections"),
+        ("name: [a\n", "bad.yaml:2:1: error: not valid YAML"),
+        ("name: x\n\tpretrain: {}\n", "bad.yaml:2:1: error: not valid YAML"),
+        ("", "bad.yaml: error: the file is empty"),
+        ("extends: missing.yaml\n", "bad.yaml:1:10: error: extends names 'missing.yaml', which does not exist"),
+        ("extends: bad.yaml\n", "extends forms a cycle"),
+        ("sweep: 3\n", "bad.yaml:1:1: error: sweep holds grid: and/or zip:"),
+        ("sweep:\n  grid:\n    seed: 3\n", "bad.yaml:3:5: error: sweep.grid.seed must be a list of values"),
+        ("sweep:\n  grid:\n    pretrain.batch: [16, 0]\n", "'pretrain.batch' is 0"),
+        ("evaluate:\n  protocol: membership\n", "bad.yaml:2:13: error: 'evaluate.protocol' is 'membership'"),
+        ("evaluate:\n  metrics: [eer, eer]\n", "it names one entry twice"),
+        ("evaluate:\n  tasks: []\n", "'evaluate.tasks' is []; it must name at least one"),
+        ("evaluate:\n  metrics: [eer, top1]\n", "'evaluate.metrics[1]' is 'top1'"),
+        ("name: ../escape\n", "bad.yaml:1:7: error: 'name' is '../escape'; it holds a path separator"),
+        ("name: .cache\n", "bad.yaml:1:7: error: 'name' is '.cache'; it starts with '.'"),
+        ("name: a/b\n", "bad.yaml:1:7: error: 'name' is 'a/b'"),
+        ("features:\n  seconds: 0\n", "bad.yaml:2:12: error: 'features.seconds' is 0"),
+        ("features:\n  kind: mfcc\n", "bad.yaml:2:9: error: 'features.kind' is 'mfcc'; it must be one of"),
+        ("features:\n  vad: webrtc\n", "bad.yaml:2:8: error: 'features.vad' is 'webrtc'"),
+        ("pretrain:\n  optimizer: {kind: adam, momentum: 0.9}\n", "'pretrain.optimizer.momentum' does not apply to kind adam"),
+        ("pretrain:\n  optimizer: {kind: rmsprop}\n", "'pretrain.optimizer.kind' is 'rmsprop'"),
+        ("pretrain:\n  optimizer: {lr: 0}\n", "'pretrain.optimizer.lr' is 0"),
+        ("finetune:\n  margin: -1\n", "bad.yaml:2:11: error: 'finetune.margin' is -1"),
+        ("unknown_section: 1\n", "bad.yaml:1:1: error: unknown key 'unknown_section'; known: dataset, evaluate"),
+        ("pretrain:\n  batchsize: 32\n", "bad.yaml:2:3: error: unknown key 'batchsize' in 'pretrain'; known: aam_margin"),
+        ("execution:\n  threads: -1\n", "bad.yaml:2:12: error: 'execution.threads' is -1"),
+        ("dataset:\n  kind: folders\n  root: /nonexistent/corpus\n", "/nonexistent/corpus"),
+        ("dataset:\n  on_bad_file: ignore\n", "bad.yaml:2:16: error: 'dataset.on_bad_file' is 'ignore'; it must be one of fail, skip"),
+    ]
+
+    @Test(arguments: cases)
+    func aMistakeInASpecFileIsRefusedAtItsPlace(text: String, message: String) throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(text, to: "Experiments/bad.yaml")
+        expect(try sandbox.run(["plan", "Experiments/bad.yaml"]), status: 2, contains: [message])
+    }
+
+    @Test func aSpecThatIsNotTextOrTooLongIsRefused() throws {
+        let sandbox = try Sandbox()
+        FileManager.default.createFile(atPath: sandbox.path("Experiments/binary.yaml"), contents: Data([0xff, 0xfe, 0x00, 0x81, 0x9c]))
+        expect(try sandbox.run(["plan", "Experiments/binary.yaml"]), status: 2, contains: ["Experiments/binary.yaml: error: the spec file is not UTF-8 text"])
+        try sandbox.write("name: big\n" + String(repeating: "# padding\n", count: 120_000), to: "Experiments/big.yaml")
+        expect(try sandbox.run(["plan", "Experiments/big.yaml"]), status: 2, contains: ["Experiments/big.yaml: error: the spec file is over 1 MiB"])
+        expect(try sandbox.run(["plan", "Experiments"]), status: 2, contains: ["Experiments: error: this is a folder, not a spec file"])
+        expect(try sandbox.run(["plan", "Experiments/absent.yaml"]), status: 2, contains: ["Experiments/absent.yaml: error: no spec file here"])
+    }
+}
