@@ -26,13 +26,19 @@ import TestSupport
                                                    "~pretrain", "~finetune", "model.graph=mean-logmel.yaml", "name=corpus", "dataset.on_bad_file=\(policy)"].flatMap { ["--set", $0] }
     }
 
+    /// A sandbox whose corpus holds one problem file of the given kind; its root and the file.
+    static func planted(_ kind: ProblemAudioFiles.Kind) throws -> (sandbox: Sandbox, root: String, path: String) {
+        let sandbox = try Sandbox()
+        let root = try corpus(in: sandbox)
+        let path = "\(root)/mspk000/\(kind.name)"
+        try kind.make(path)
+        return (sandbox, root, path)
+    }
+
     @Test(arguments: ProblemAudioFiles.kinds.indices)
     func aProblemFileStopsTheRunAtPrepareWithItsReason(index: Int) throws {
         let kind = ProblemAudioFiles.kinds[index]
-        let sandbox = try Sandbox()
-        let root = try Self.corpus(in: sandbox)
-        let path = "\(root)/mspk000/\(kind.name)"
-        try kind.make(path)
+        let (sandbox, root, path) = try Self.planted(kind)
         let outcome = try sandbox.run(Self.arguments(root: root, policy: "fail"))
         expect(outcome, status: 1, contains: ["FAILED   prepare: 1 of the corpus's 17 files cannot be used:\n  \(path): \(kind.reason)", "set dataset.on_bad_file: skip"],
                mayChange: ["Results"])
@@ -42,10 +48,7 @@ import TestSupport
     @Test(arguments: ProblemAudioFiles.kinds.indices)
     func withSkipTheRunCompletesAndTheReportNamesTheFile(index: Int) throws {
         let kind = ProblemAudioFiles.kinds[index]
-        let sandbox = try Sandbox()
-        let root = try Self.corpus(in: sandbox)
-        let path = "\(root)/mspk000/\(kind.name)"
-        try kind.make(path)
+        let (sandbox, root, path) = try Self.planted(kind)
         let outcome = try sandbox.run(Self.arguments(root: root, policy: "skip"))
         expect(outcome, status: 0, contains: ["warning: dataset.on_bad_file: skip left out 1 file(s):\n  \(path): \(kind.reason)"], mayChange: ["Results"])
         let report = try String(contentsOfFile: sandbox.path("Results/corpus/report.md"), encoding: .utf8)
