@@ -48,7 +48,7 @@ extension FeatureExtractor {
         guard let decision = settings.voiceDecision else { return (signal, nil, signal.samples) }
         let result = VoiceActivityDetector(decision: decision).detect(signal)
         guard !result.samples.isEmpty else {
-            throw AudioError(path: path, reason: "no speech found by VAD (\(decision)); try a lower features.aggressiveness or features.vad: none")
+            throw AudioError(path: path, reason: "no speech found by VAD (\(decision)); try a lower aggressiveness (features.aggressiveness, --vad adaptive0) or no VAD (features.vad: none, --vad none)")
         }
         return (signal, result, result.samples)
     }

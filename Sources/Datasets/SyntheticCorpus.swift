@@ -31,6 +31,10 @@ public struct SyntheticCorpus: Equatable, Sendable {
 
     /// Writes `<root>/<split>/<speaker>/<utterance>.wav` and returns the utterances, sorted by id.
     public func write(to root: String) throws -> [Utterance] {
+        // The same bounds as the spec's: the corpus is written to disk, so its size is checked first.
+        guard (2...10_000).contains(speakers), (1...1_000).contains(utterancesPerSpeaker), testFraction >= 0, testFraction < 1 else {
+            throw DatasetError("a synthetic corpus has 2…10000 speakers, 1…1000 utterances each and a test fraction in [0, 1); asked for \(speakers) speakers, \(utterancesPerSpeaker) utterances, test fraction \(testFraction)")
+        }
         var utterances: [Utterance] = []
         let testSpeakers = Int((Double(speakers) * testFraction).rounded())
         let root = URL(fileURLWithPath: root)

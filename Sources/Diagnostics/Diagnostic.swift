@@ -30,8 +30,13 @@ public struct Diagnostic: Error, CustomStringConvertible, Equatable, Sendable {
         }
         var text = "\(location): error: \(message)"
         if let sourceLine {
-            text += "\n" + sourceLine
-            if let column { text += "\n" + String(repeating: " ", count: max(0, column - 1)) + "^" }
+            // A long line is shown as a window around the column, so the caret still points.
+            let characters = Array(sourceLine)
+            let window = 160
+            let start = characters.count > window ? max(0, min((column ?? 1) - 1 - window / 2, characters.count - window)) : 0
+            let end = min(characters.count, start + window)
+            text += "\n" + (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+            if let column { text += "\n" + String(repeating: " ", count: max(0, column - 1 - start + (start > 0 ? 1 : 0))) + "^" }
         }
         return text
     }

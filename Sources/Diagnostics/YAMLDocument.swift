@@ -55,10 +55,43 @@ public struct YAMLDocument: Sendable {
             guard let composed = try Yams.compose(yaml: lines.joined(separator: "\n")) else {
                 throw Diagnostic(file: file, message: "the file is empty; it must hold a YAML mapping")
             }
+            var sizes: [Place: Int] = [:]
+            let size = expandedSize(composed, memo: &sizes)
+            guard size <= Self.maximumValues else {
+                throw error("the file expands to more than \(Self.maximumValues) values through its anchors and aliases (the most a spec or model graph may hold); use fewer aliases", at: composed)
+            }
             return composed
         } catch let error as YamlError {
             throw diagnostic(for: error)
         }
+    }
+
+    /// The most values (scalars, lists and mappings, aliases counted as what they repeat) a file may
+    /// expand to: a guard against "billion laughs" alias bombs, which would otherwise take hours.
+    public static let maximumValues = 1_000_000
+
+    /// Where a node starts and what it is: an alias repeats its anchor's node, place and all.
+    private struct Place: Hashable {
+        let line: Int
+        let column: Int
+        let kind: Int
+    }
+
+    /// The node's size with aliases expanded, memoised by place so that it takes time linear in
+    /// the text; saturates at `Int.max`.
+    private func expandedSize(_ node: Node, memo: inout [Place: Int]) -> Int {
+        let kind = node.scalar != nil ? 0 : node.sequence != nil ? 1 : 2
+        let place = node.mark.map { Place(line: $0.line, column: $0.column, kind: kind) }
+        if let place, let known = memo[place] { return known }
+        var size = 1
+        func add(_ child: Node) {
+            let (sum, overflow) = size.addingReportingOverflow(expandedSize(child, memo: &memo))
+            size = overflow ? Int.max : sum
+        }
+        if let sequence = node.sequence { for child in sequence { add(child); if size > Self.maximumValues { break } } }
+        if let mapping = node.mapping { for (key, value) in mapping { add(key); add(value); if size > Self.maximumValues { break } } }
+        if let place { memo[place] = size }
+        return size
     }
 
     private func diagnostic(for error: YamlError) -> Diagnostic {

@@ -58,7 +58,7 @@ public final class ModelGraph {
         guard inputShape.allSatisfy({ (1...100_000).contains($0) }) else {
             throw document.error("the input \(inputShape) must be positive sizes of at most 100000 each", at: mapping["input"] ?? root)
         }
-        guard width > 0, width <= 16 else { throw document.error("the width knob must satisfy 0 < width ≤ 16; got \(width)", at: root) }
+        guard width > 0, width <= 16 else { throw Diagnostic(file: document.file, message: "the width knob (model.width, --width) must satisfy 0 < width ≤ 16; got \(width)") }
         var blocks: [String: GraphBuilder.Block] = [:]
         if let written = mapping["blocks"], written.null == nil {
             guard let definitions = written.mapping else { throw document.error("'blocks' must be a mapping of block names to {params, layers}", at: written) }

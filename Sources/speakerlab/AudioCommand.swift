@@ -40,6 +40,10 @@ struct FrontEndOptions: ParsableArguments {
     var rate: Int = 16000
 
     func settings() throws -> FeatureSettings {
+        // The spec's ranges (features.seconds, bands, rate), checked before any file is read.
+        guard seconds.isFinite, (0.1...60).contains(seconds) else { throw ValidationError("--seconds must be in 0.1…60; got \(seconds)") }
+        guard (4...512).contains(bands) else { throw ValidationError("--bands must be in 4…512; got \(bands)") }
+        guard (4_000...192_000).contains(rate) else { throw ValidationError("--rate must be in 4000…192000; got \(rate)") }
         guard let kind = FeatureKind(name: kind) else {
             throw ValidationError("unknown --kind '\(self.kind)'; use one of \(FeatureKind.names.joined(separator: ", "))")
         }
@@ -110,6 +114,10 @@ struct FeaturesCommand: ParsableCommand {
     var threads: Int = ProcessorBudget.available
 
     @OptionGroup var frontEnd: FrontEndOptions
+
+    func validate() throws {
+        guard (1...4_096).contains(threads) else { throw ValidationError("--threads must be in 1…4096; got \(threads)") }
+    }
 
     func run() throws {
         let summary = try FeatureExport.run(paths: files, settings: try frontEnd.settings(), folder: out, threads: threads)

@@ -43,6 +43,11 @@ struct SynthesizeCommand: ParsableCommand {
     @Option(help: "Utterances per speaker.") var utterances = 10
     @Option(help: "Generator seed.") var seed: UInt64 = 1
 
+    func validate() throws {
+        guard (2...10_000).contains(speakers) else { throw ValidationError("--speakers must be in 2…10000; got \(speakers)") }
+        guard (1...1_000).contains(utterances) else { throw ValidationError("--utterances must be in 1…1000; got \(utterances)") }
+    }
+
     func run() throws {
         let written = try SyntheticCorpus(speakers: speakers, utterancesPerSpeaker: utterances, seed: seed).write(to: root)
         print("wrote \(written.count) utterances of \(speakers) speakers to \(root)")

@@ -59,4 +59,40 @@ import Testing
         expect(try sandbox.run(["plan", "Experiments"]), status: 2, contains: ["Experiments: error: this is a folder, not a spec file"])
         expect(try sandbox.run(["plan", "Experiments/absent.yaml"]), status: 2, contains: ["Experiments/absent.yaml: error: no spec file here"])
     }
+
+    /// Anchors that repeat an anchor ten times, nine levels deep: 10⁹ values from 700 bytes.
+    static func bomb(under key: String, indent: String) -> String {
+        "\(indent)\(key)0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n" + (1..<9).map { level in
+            "\(indent)\(key)\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }.joined()
+    }
+
+    static let expanding: [(file: String, text: String, arguments: [String], message: String)] = [
+        ("Experiments/bomb.yaml", "name: bomb\nsweep:\n  grid:\n" + bomb(under: "seed", indent: "    "), ["plan", "Experiments/bomb.yaml"],
+         "Experiments/bomb.yaml:1:1: error: the file expands to more than 1000000 values through its anchors and aliases"),
+        ("Experiments/models/bomb.yaml", "name: bomb\nblocks:\n" + bomb(under: "b", indent: "  ") + "layers: [global_average_pool]\n",
+         ["plan", "Experiments/quickstart.yaml", "--set", "model.graph=bomb.yaml"], "bomb.yaml:1:1: error: the file expands to more than 1000000 values"),
+        ("Experiments/deep.yaml", "name: deep\nreport: {title: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}\n",
+         ["plan", "Experiments/deep.yaml"], "Experiments/deep.yaml:2:18: error: not valid YAML: Maximum nesting level reached"),
+        ("Experiments/wide.yaml", "name: wide\nreport:\n  title: " + String(repeating: "x", count: 500_000) + ": y: z\n",
+         ["plan", "Experiments/wide.yaml"], "Experiments/wide.yaml:3:"),
+    ]
+
+    @Test(arguments: expanding)
+    func aFileThatExpandsWithoutBoundIsRefusedQuickly(file: String, text: String, arguments: [String], message: String) throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(text, to: file)
+        let started = Date()
+        let outcome = try sandbox.run(arguments)
+        expect(outcome, status: 2, contains: [message])
+        // The message shows a window of a long line, not the whole of it.
+        #expect(outcome.output.count < 2_000, "\(outcome.output.count) characters of message")
+        #expect(Date().timeIntervalSince(started) < Sandbox.patience)
+    }
+
+    @Test func anAliasBombInAnOverrideIsRefused() throws {
+        let sandbox = try Sandbox()
+        let value = "[" + (0..<8).map { level in "&a\(level + 1) [" + Array(repeating: level == 0 ? "1" : "*a\(level)", count: 10).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        expect(try sandbox.run(["plan", "Experiments/quickstart.yaml", "--set", "report.title=\(value)"]), status: 2, contains: ["anchors and aliases"])
+    }
 }

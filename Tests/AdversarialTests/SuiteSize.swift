@@ -4,13 +4,14 @@ import TestSupport
 /// The hostile-input suite's size by category (the hostile-input issue asks for at least 150).
 @Suite struct SuiteSize {
     static var counts: [(category: String, cases: Int)] {
-        [("specs", SpecFileCases.cases.count + 4),
+        [("specs", SpecFileCases.cases.count + 4 + SpecFileCases.expanding.count + 1),
          ("overrides and sweeps", OverrideCases.cases.count + 5 + OverrideCases.options.count),
          ("model graphs", ModelGraphCases.layers.count + ModelGraphCases.files.count + 1),
          ("audio and corpora", 2 * ProblemAudioFiles.kinds.count + 2 + 2 + CorpusCases.notCorpora.count),
          ("cache damage", CacheDamageCases.damages.count + 1),
          ("score files", ScoreFileCases.cases.count + 3),
-         ("results folders", ResultsFolderCases.cases.count)]
+         ("results folders", ResultsFolderCases.cases.count),
+         ("command-line options", CommandOptionCases.cases.count)]
     }
 
     @Test func theSuiteHasAtLeast150Cases() {
