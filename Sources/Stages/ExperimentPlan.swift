@@ -45,6 +45,7 @@ public struct ExperimentPlan {
             throw resolved.error(at: "dataset.root", file: source.path, message.hasPrefix(prefix) ? "'\(spec.dataset.root)': " + message.dropFirst(prefix.count) : message)
         }
         self.spec = spec
+        try TrialPlanCheck.check(spec, resolved: resolved, specPath: source.path)
         let modelText: String
         do { modelText = try String(contentsOfFile: modelFile, encoding: .utf8) } catch {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")

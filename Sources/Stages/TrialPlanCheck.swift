@@ -1,0 +1,33 @@
+import Datasets
+import Spec
+
+/// The plan-time check that the held-out speakers can make the trials the spec asks for: how many
+/// test speakers there are and how many utterances each has is known before anything runs (the
+/// synthetic corpus's shape, or the corpus listing), so "speaker x has 3 utterances; trials need
+/// more than the 3 enrolled" is a plan error, not a failure after training.
+enum TrialPlanCheck {
+    /// Utterances per held-out speaker, by speaker.
+    static func testCounts(_ dataset: DatasetSpec) throws -> [String: Int] {
+        if dataset.kind == .synthetic {
+            let held = Int((Double(dataset.speakers) * dataset.testFraction).rounded())
+            return Dictionary(uniqueKeysWithValues: (0..<held).map { ("synthetic speaker \($0 + 1)", dataset.utterances) })
+        }
+        return Dictionary(grouping: try PrepareStage.utterances(dataset).filter { $0.split == "test" }, by: \.speaker).mapValues(\.count)
+    }
+
+    /// Refuses a spec whose held-out speakers cannot make its trials, at the key to change.
+    static func check(_ spec: ExperimentSpec, resolved: ResolvedSpec, specPath: String) throws {
+        let counts = try testCounts(spec.dataset)
+        let key = spec.dataset.kind == .synthetic ? "dataset.test_fraction" : "dataset.root"
+        guard counts.count >= 2 else {
+            throw resolved.error(at: key, file: specPath, "the corpus holds out \(counts.count) test speaker(s); evaluation needs at least two (raise dataset.test_fraction or add speakers)")
+        }
+        if spec.evaluate.tasks.contains(.sv), spec.evaluate.protocol == .trials, let (speaker, count) = counts.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count <= spec.evaluate.enrolment {
+            throw resolved.error(at: "evaluate.enrolment", file: specPath,
+                                 "\(speaker) has \(count) utterance(s); trials need more than the \(spec.evaluate.enrolment) enrolled; lower evaluate.enrolment below \(count)\(spec.dataset.kind == .synthetic ? " or raise dataset.utterances" : " or drop the speaker")")
+        }
+        if spec.evaluate.tasks.contains(.sv), spec.evaluate.protocol == .pairs, let (speaker, count) = counts.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count < 2 {
+            throw resolved.error(at: "evaluate.protocol", file: specPath, "\(speaker) has \(count) utterance; pairwise trials need two per speaker")
+        }
+    }
+}
