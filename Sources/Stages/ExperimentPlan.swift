@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Pipeline
 import Spec
@@ -35,9 +36,13 @@ public struct ExperimentPlan {
         } catch let error as PipelineError {
             throw resolved.error(at: "model.graph", file: source.path, error.description)
         }
+        var onDisk: [Utterance]? = nil
         do {
             let memo = cache.map { $0.appendingPathComponent("checksums").appendingPathComponent(SHA256Digest.hex(of: Array(spec.dataset.root.utf8)) + ".json") }
-            corpus = try PrepareStage.listing(spec.dataset, memo: memo)
+            // A corpus on disk is walked once: its listing keys prepare, its test split is checked below.
+            let utterances = spec.dataset.kind == .synthetic ? nil : try PrepareStage.utterances(spec.dataset)
+            corpus = try utterances.map { try PrepareStage.listing(spec.dataset, utterances: $0, memo: memo) }
+            onDisk = utterances
         } catch {
             // The readers' messages start with the root; here the location is the key that named it.
             let message = "\(error)"
@@ -45,7 +50,7 @@ public struct ExperimentPlan {
             throw resolved.error(at: "dataset.root", file: source.path, message.hasPrefix(prefix) ? "'\(spec.dataset.root)': " + message.dropFirst(prefix.count) : message)
         }
         self.spec = spec
-        try TrialPlanCheck.check(spec, resolved: resolved, specPath: source.path)
+        try TrialPlanCheck.check(spec, utterances: onDisk, resolved: resolved, specPath: source.path)
         let modelText: String
         do { modelText = try String(contentsOfFile: modelFile, encoding: .utf8) } catch {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")

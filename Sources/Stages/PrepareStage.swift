@@ -59,11 +59,10 @@ enum PrepareStage: StageDefinition {
         return utterances
     }
 
-    /// The listing of the files a corpus on disk contributes (nil for the synthetic corpus);
-    /// `memo` remembers checksums between plans.
-    static func listing(_ dataset: DatasetSpec, memo: URL?) throws -> FileListing? {
-        guard dataset.kind != .synthetic else { return nil }
-        return try FileListing(root: dataset.root, paths: try utterances(dataset).map(\.path), memo: memo)
+    /// The listing of the files a corpus on disk contributes, from its utterances; `memo`
+    /// remembers checksums between plans.
+    static func listing(_ dataset: DatasetSpec, utterances: [Utterance], memo: URL?) throws -> FileListing {
+        try FileListing(root: dataset.root, paths: utterances.map(\.path), memo: memo)
     }
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {

@@ -6,18 +6,19 @@ import Spec
 /// synthetic corpus's shape, or the corpus listing), so "speaker x has 3 utterances; trials need
 /// more than the 3 enrolled" is a plan error, not a failure after training.
 enum TrialPlanCheck {
-    /// Utterances per held-out speaker, by speaker.
-    static func testCounts(_ dataset: DatasetSpec) throws -> [String: Int] {
-        if dataset.kind == .synthetic {
+    /// Utterances per held-out speaker, by speaker: the synthetic corpus's shape, or the corpus's
+    /// utterances on disk.
+    static func testCounts(_ dataset: DatasetSpec, utterances: [Utterance]?) -> [String: Int] {
+        guard let utterances else {
             let held = Int((Double(dataset.speakers) * dataset.testFraction).rounded())
             return Dictionary(uniqueKeysWithValues: (0..<held).map { ("synthetic speaker \($0 + 1)", dataset.utterances) })
         }
-        return Dictionary(grouping: try PrepareStage.utterances(dataset).filter { $0.split == "test" }, by: \.speaker).mapValues(\.count)
+        return Dictionary(grouping: utterances.filter { $0.split == "test" }, by: \.speaker).mapValues(\.count)
     }
 
     /// Refuses a spec whose held-out speakers cannot make its trials, at the key to change.
-    static func check(_ spec: ExperimentSpec, resolved: ResolvedSpec, specPath: String) throws {
-        let counts = try testCounts(spec.dataset)
+    static func check(_ spec: ExperimentSpec, utterances: [Utterance]?, resolved: ResolvedSpec, specPath: String) throws {
+        let counts = testCounts(spec.dataset, utterances: utterances)
         let key = spec.dataset.kind == .synthetic ? "dataset.test_fraction" : "dataset.root"
         guard counts.count >= 2 else {
             throw resolved.error(at: key, file: specPath, "the corpus holds out \(counts.count) test speaker(s); evaluation needs at least two (raise dataset.test_fraction or add speakers)")
