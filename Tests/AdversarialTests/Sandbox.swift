@@ -59,7 +59,7 @@ final class Sandbox {
         let before = snapshot()
         let log = TemporaryDirectory("speakerlab-adversarial-log")
         let outputPath = log.path("output.txt")
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: outputPath))
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)

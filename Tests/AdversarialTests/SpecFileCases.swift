@@ -52,7 +52,7 @@ import Testing
 
     @Test func aSpecThatIsNotTextOrTooLongIsRefused() throws {
         let sandbox = try Sandbox()
-        FileManager.default.createFile(atPath: sandbox.path("Experiments/binary.yaml"), contents: Data([0xff, 0xfe, 0x00, 0x81, 0x9c]))
+        try Data([0xff, 0xfe, 0x00, 0x81, 0x9c]).write(to: URL(fileURLWithPath: sandbox.path("Experiments/binary.yaml")))
         expect(try sandbox.run(["plan", "Experiments/binary.yaml"]), status: 2, contains: ["Experiments/binary.yaml: error: the spec file is not UTF-8 text"])
         try sandbox.write("name: big\n" + String(repeating: "# padding\n", count: 120_000), to: "Experiments/big.yaml")
         expect(try sandbox.run(["plan", "Experiments/big.yaml"]), status: 2, contains: ["Experiments/big.yaml: error: the spec file is over 1 MiB"])

@@ -29,7 +29,7 @@ public enum ProblemAudioFiles {
         Kind(name: "silent.wav", reason: "the file is silent (every sample is zero)", make: { try silent($0) }),
         Kind(name: "truncated.wav", reason: "truncated: the header declares", make: { try truncated($0) }),
         Kind(name: "text.wav", reason: "not a readable audio file (libsndfile:", make: { try "not audio".write(toFile: $0, atomically: true, encoding: .utf8) }),
-        Kind(name: "empty.wav", reason: "not a readable audio file", make: { FileManager.default.createFile(atPath: $0, contents: Data()) }),
+        Kind(name: "empty.wav", reason: "not a readable audio file", make: { try Data().write(to: URL(fileURLWithPath: $0)) }),
         Kind(name: "short.wav", reason: "too short: 10 ms, less than one 25 ms analysis frame", make: {
             try AudioFile.write(AudioSignal(samples: (0..<160).map { Float($0 % 7) * 0.01 }, sampleRate: 16000), to: $0)
         }),
