@@ -42,7 +42,7 @@ public struct ExecutionOptions: Sendable {
     /// command line's `--threads`, else `execution.threads`, else the CPUs this process may use.
     public func applyEngineSettings(spec: ExperimentSpec) throws {
         let requested = threads ?? spec.execution.threads
-        guard requested >= 0 else { throw PipelineError("--threads must be 1 or more (or 0 for the CPUs this process may use), not \(requested)") }
+        guard (0...4_096).contains(requested) else { throw PipelineError("--threads must be in 1…4096 (or 0 for the CPUs this process may use), not \(requested)") }
         Parallel.threads = requested > 0 ? requested : ProcessorBudget.available
         Numerics.select(spec.execution.numerics == .fast ? .fast : .reproducible)
     }

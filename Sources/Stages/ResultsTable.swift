@@ -47,6 +47,10 @@ public struct ResultsTable {
             }
         }
         let labels = by.isEmpty ? ["run"] : by
+        // A label no run's spec has is a typo, not a column of dashes.
+        for key in by where key != "run" && key != "model" && !runs.isEmpty && runs.allSatisfy({ $0.specValue(key) == "–" }) {
+            throw PipelineError("--by '\(key)': no run's spec has this key; use run, model or a spec key such as finetune.optimizer.lr (`speakerlab spec reference` lists them)")
+        }
         var table = Table(header: labels + names.map(MetricHeading.heading))
         for run in runs {
             let label = by.isEmpty ? [run.name] : by.map { $0 == "run" ? run.name : run.specValue($0) }

@@ -17,7 +17,8 @@ enum TrialPlanCheck {
     }
 
     /// Refuses a spec whose held-out speakers cannot make its trials, at the key to change.
-    static func check(_ spec: ExperimentSpec, utterances: [Utterance]?, resolved: ResolvedSpec, specPath: String) throws {
+    static func check(_ spec: ExperimentSpec, utterances: [Utterance]?, resolved: ResolvedSpec, specPath: String,
+                      available: Double = ModelBudget.availableBytes) throws {
         let counts = testCounts(spec.dataset, utterances: utterances)
         let key = spec.dataset.kind == .synthetic ? "dataset.test_fraction" : "dataset.root"
         guard counts.count >= 2 else {
@@ -26,6 +27,14 @@ enum TrialPlanCheck {
         if spec.evaluate.tasks.contains(.sv), spec.evaluate.protocol == .trials, let (speaker, count) = counts.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count <= spec.evaluate.enrolment {
             throw resolved.error(at: "evaluate.enrolment", file: specPath,
                                  "\(speaker) has \(count) utterance(s); trials need more than the \(spec.evaluate.enrolment) enrolled; lower evaluate.enrolment below \(count)\(spec.dataset.kind == .synthetic ? " or raise dataset.utterances" : " or drop the speaker")")
+        }
+        if spec.evaluate.tasks.contains(.sv), spec.evaluate.protocol == .pairs {
+            // Every drawn pair is held as a trial, a score and a line of scores.csv: about 200 bytes.
+            let bytes = 200 * Double(spec.evaluate.nontargetPairs)
+            guard bytes <= available else {
+                throw resolved.error(at: "evaluate.nontarget_pairs", file: specPath,
+                                     "\(spec.evaluate.nontargetPairs) pairs need about \(Int(bytes / Double(1 << 30))) GiB, more than this process may use; draw fewer")
+            }
         }
         if spec.evaluate.tasks.contains(.sv), spec.evaluate.protocol == .pairs, let (speaker, count) = counts.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count < 2 {
             throw resolved.error(at: "evaluate.protocol", file: specPath, "\(speaker) has \(count) utterance; pairwise trials need two per speaker")

@@ -71,6 +71,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Engine threads (default: execution.threads, else the CPUs this process may use). Results do not depend on it.")
     var threads: Int?
 
+    func validate() throws {
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be in 1…256; got \(jobs)") }
+        // The spec's ranges for execution.cpus and execution.max_parallel (0: the cluster's default, no cap).
+        if let cpus { guard (0...4_096).contains(cpus) else { throw ValidationError("--cpus must be in 0…4096; got \(cpus)") } }
+        if let maxParallel { guard (0...100_000).contains(maxParallel) else { throw ValidationError("--max-parallel must be in 0…100000; got \(maxParallel)") } }
+        guard poll.isFinite, poll > 0, poll <= 3_600 else { throw ValidationError("--poll must be in (0, 3600] seconds; got \(poll)") }
+    }
+
     var execution: ExecutionOptions {
         var options = ExecutionOptions(jobs: jobs, keepGoing: keepGoing)
         options.executor = executor

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Category "command-line options": values out of range given to the tool's other commands
 /// (front-end export, corpus synthesis, model summaries); each is refused with the range before
@@ -28,6 +29,11 @@ import Testing
         (["model", "summary", "Experiments/models/deepspeaker.yaml", "--input", "0x40x1"], "--input"),
         (["model", "summary", "Experiments/models/deepspeaker.yaml", "--input", "100000x100000x1"], "values per example, over the limit"),
         (["model", "summary", "absent.yaml"], "absent.yaml: error: no model graph file here"),
+        (["run", "Experiments/quickstart.yaml", "--jobs", "0"], "--jobs must be in 1…256; got 0"),
+        (["run", "Experiments/quickstart.yaml", "--threads", "99999"], "--threads must be in 1…4096"),
+        (["run", "Experiments/quickstart.yaml", "--poll", "0", "--executor", "slurm"], "--poll must be in (0, 3600] seconds"),
+        (["run", "Experiments/quickstart.yaml", "--cpus", "100000", "--executor", "slurm"], "--cpus must be in 0…4096"),
+        (["table", Fixtures.repositoryRoot.appendingPathComponent("Results").path, "--by", "nonsense"], "--by 'nonsense': no run's spec has this key"),
     ]
 
     @Test(arguments: cases)
