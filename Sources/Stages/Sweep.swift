@@ -33,6 +33,9 @@ public struct Sweep: Sendable {
         try self.init(fixed: fixed, grid: (source?.grid ?? []) + axes, zip: (source?.zip ?? []) + zipped)
     }
 
+    /// The most points one sweep may have (each is planned, and its folder published).
+    public static let maximumPoints = 10_000
+
     /// The points of grid axes (every combination) and zip axes (advancing together, one axis).
     public init(fixed: [String], grid: [SweepAxis], zip: [SweepAxis]) throws {
         var axes: [[[(key: String, value: String)]]] = grid.map { axis in axis.values.map { [(axis.key, $0)] } }
@@ -41,6 +44,11 @@ public struct Sweep: Sendable {
                 throw PipelineError("zipped sweep lists must have the same length; got \(zip.map { "\($0.key): \($0.values.count)" }.joined(separator: ", "))")
             }
             axes.append((0..<length).map { index in zip.map { ($0.key, $0.values[index]) } })
+        }
+        // The grid's size is the product of its axes' lengths: checked before it is built.
+        let size = axes.reduce(1.0) { $0 * Double($1.count) }
+        guard size <= Double(Self.maximumPoints) else {
+            throw PipelineError("the sweep has \(axes.map { String($0.count) }.joined(separator: " × ")) = \(Int(min(size, 1e18))) points, more than the \(Self.maximumPoints) one sweep may have; split it into several sweeps or zip axes that advance together (--zip)")
         }
         var combinations: [[(key: String, value: String)]] = [[]]
         for axis in axes { combinations = combinations.flatMap { prefix in axis.map { prefix + $0 } } }

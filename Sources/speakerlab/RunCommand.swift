@@ -137,6 +137,9 @@ struct PlanCommand: ParsableCommand {
         } catch let error as Diagnostic {
             printError("\(error)")
             throw ExitCode(2)
+        } catch let error as PipelineError {
+            printError("error: \(error)")
+            throw ExitCode(2)
         }
     }
 }

@@ -87,6 +87,8 @@ import Testing
         (["--zip", "finetune.margin=0.1,0.2", "--zip", "seed=1,2,3"], "zip"),
         (["--threads", "-1"], "threads"),
         (["--set"], "Missing value for '--set"),
+        (["--set", "seed=" + (1...200).map(String.init).joined(separator: ","), "--set", "pretrain.batch=" + (1...100).map(String.init).joined(separator: ",")],
+         "error: the sweep has 200 × 100 = 20000 points, more than the 10000 one sweep may have"),
         (["--nonsense"], "Unknown option '--nonsense'"),
     ]
 
