@@ -56,7 +56,7 @@ public struct ExperimentPlan {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")
         }
         let model = ModelParameters(section: spec.model, graphText: modelText)
-        try ModelBudget.check(spec, model: model, modelFile: modelFile, resolved: resolved, specPath: source.path)
+        try ModelBudget.check(spec, model: model, modelFile: modelFile, resolved: resolved, specPath: source.path, utterances: onDisk?.count)
         graph = try StageGraph(Self.stages(spec: spec, model: model, corpus: corpus?.fingerprint))
     }
 

@@ -42,8 +42,16 @@ enum ModelBudget {
 
     /// Builds the network and checks each training stage's batch against `available` bytes.
     static func check(_ spec: ExperimentSpec, model: ModelParameters, modelFile: String, resolved: ResolvedSpec, specPath: String,
-                      available: Double = availableBytes) throws {
+                      utterances: Int? = nil, available: Double = availableBytes) throws {
         let shape = featureShape(spec.features)
+        // Every utterance's features are held in memory by the stages that read them (twice, with a batch's copy).
+        let count = utterances ?? spec.dataset.speakers * spec.dataset.utterances
+        let featureBytes = 2 * 4 * Double(count) * Double(shape.frames * shape.bands)
+        guard featureBytes <= available else {
+            let key = utterances == nil ? "dataset.speakers" : "features.seconds"
+            throw resolved.error(at: key, file: specPath, String(format: "the features of %d utterances at %d × %d need about %.1f GiB, more than the %.1f GiB this process may use; use fewer speakers or utterances, or shorter features.seconds",
+                                                                 count, shape.frames, shape.bands, featureBytes / Double(1 << 30), available / Double(1 << 30)))
+        }
         let network = try summaries.summary(of: model, frames: shape.frames, bands: shape.bands, file: modelFile)
         var batches: [(key: String, size: Int)] = []
         if let pretrain = spec.pretrain { batches.append(("pretrain.batch", pretrain.batch)) }

@@ -87,6 +87,7 @@ import Testing
         (["--zip", "finetune.margin=0.1,0.2", "--zip", "seed=1,2,3"], "zip"),
         (["--threads", "-1"], "threads"),
         (["--set"], "Missing value for '--set"),
+        (["--set", "dataset.speakers=10000", "--set", "dataset.utterances=1000"], "error: the features of 10000000 utterances at 149 × 40 need about 444.1 GiB"),
         (["--set", "seed=" + (1...200).map(String.init).joined(separator: ","), "--set", "pretrain.batch=" + (1...100).map(String.init).joined(separator: ",")],
          "error: the sweep has 200 × 100 = 20000 points, more than the 10000 one sweep may have"),
         (["--nonsense"], "Unknown option '--nonsense'"),
