@@ -56,6 +56,13 @@ enum PrepareStage: StageDefinition {
             let held = Set(speakers.suffix(Int((Double(speakers.count) * dataset.testFraction).rounded())))
             utterances = utterances.map { var u = $0; u.split = held.contains(u.speaker) ? "test" : "train"; return u }
         }
+        // The manifest and the score files are CSV with one row per line: a name with a line break
+        // (or another control character) would split its row. Refused here, at plan time.
+        let unsafe = utterances.filter { $0.path.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+        guard unsafe.isEmpty else {
+            throw DatasetError("\(unsafe.count) file path(s) hold a line break or another control character, which no manifest row can carry; rename them:\n"
+                               + unsafe.prefix(10).map { "  " + $0.path.debugDescription }.joined(separator: "\n"))
+        }
         return utterances
     }
 

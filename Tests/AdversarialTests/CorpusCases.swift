@@ -76,6 +76,15 @@ import TestSupport
         #expect(scores.contains("\"smith, john/"), "\(scores.prefix(400))")
     }
 
+    @Test func aSpeakerFolderWithALineBreakIsRefusedAtPlanTime() throws {
+        let sandbox = try Sandbox()
+        let root = try Self.corpus(in: sandbox)
+        try FileManager.default.moveItem(atPath: "\(root)/mspk000", toPath: "\(root)/two\nlines")
+        let arguments = Self.arguments(root: root, policy: "fail")
+        expect(try sandbox.run(["plan"] + arguments.dropFirst()), status: 2,
+               contains: ["--set dataset.root: error: 4 file path(s) hold a line break or another control character", "two\\nlines"])
+    }
+
     static let notCorpora: [(setup: String, message: String)] = [
         ("absent", "--set dataset.root: error: '"),
         ("file", "no such folder; pass the corpus root"),

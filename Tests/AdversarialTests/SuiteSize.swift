@@ -7,7 +7,7 @@ import TestSupport
         [("specs", SpecFileCases.cases.count + 4 + SpecFileCases.expanding.count + 1),
          ("overrides and sweeps", OverrideCases.cases.count + 5 + OverrideCases.options.count),
          ("model graphs", ModelGraphCases.layers.count + ModelGraphCases.files.count + 1),
-         ("audio and corpora", 2 * ProblemAudioFiles.kinds.count + 2 + 2 + CorpusCases.notCorpora.count),
+         ("audio and corpora", 2 * ProblemAudioFiles.kinds.count + 2 + 2 + 1 + CorpusCases.notCorpora.count),
          ("cache damage", CacheDamageCases.damages.count + 1),
          ("score files", ScoreFileCases.cases.count + 3),
          ("results folders", ResultsFolderCases.cases.count),
