@@ -37,6 +37,9 @@ public struct PublishedRun {
         }
         let table: Table
         do { table = try CSV.parse(text) } catch { throw PipelineError("\(file.path): \(error)") }
+        guard table.rows.count == 1 else {
+            throw PipelineError("\(file.path): a run's metrics.csv is a header and one row of values; this one has \(table.rows.count) rows, so it is damaged; run the experiment again (`speakerlab run SPEC`)")
+        }
         self.folder = folder
         self.name = name
         metrics = Array(zip(table.header, table.rows.first ?? table.header.map { _ in "" }))

@@ -80,6 +80,10 @@ struct CompareCommand: ParsableCommand {
         } catch let error as PipelineError {
             printError("error: \(error)")
             throw ExitCode(2)
+        } catch let error as ScoreFileMetrics.InputError {
+            // A run's scores.csv or identification.csv that does not parse: the message has its path and line.
+            printError("\(error)")
+            throw ExitCode(2)
         }
     }
 }

@@ -24,4 +24,17 @@ import Testing
         expect(outcome, status: outcome.status == 1 ? 1 : 2, contains: [message])
         #expect(outcome.status != 0)
     }
+
+    /// A published run damaged by hand: `table` and `compare` name the file and the fix.
+    @Test func aDamagedPublishedRunIsNamed() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("garbage\n", to: "Results/a/metrics.csv")
+        expect(try sandbox.run(["table", "Results"]), status: 2, contains: ["Results/a/metrics.csv: a run's metrics.csv is a header and one row of values; this one has 0 rows"])
+        try sandbox.write("eer,eer_lo,eer_hi\n0.1,0.05,0.2\n", to: "Results/b/metrics.csv")
+        try sandbox.write("label,score\n1,x\n0,0.2\n", to: "Results/b/scores.csv")
+        try sandbox.write("eer,eer_lo,eer_hi\n0.2,0.1,0.3\n", to: "Results/c/metrics.csv")
+        try sandbox.write("label,score\n1,0.8\n0,0.2\n", to: "Results/c/scores.csv")
+        expect(try sandbox.run(["compare", "Results/b", "Results/c", "--plot", "Results/curves.svg"]), status: 2, contains: ["Results/b/scores.csv:2: error: score 'x' is not a finite number"],
+               mayChange: ["Results"])
+    }
 }

@@ -10,7 +10,7 @@ import TestSupport
          ("audio and corpora", 2 * ProblemAudioFiles.kinds.count + 2 + 2 + 1 + CorpusCases.notCorpora.count),
          ("cache damage", CacheDamageCases.damages.count + 1),
          ("score files", ScoreFileCases.cases.count + 3),
-         ("results folders", ResultsFolderCases.cases.count),
+         ("results folders", ResultsFolderCases.cases.count + 2),
          ("command-line options", CommandOptionCases.cases.count)]
     }
 
