@@ -73,9 +73,11 @@ public struct ExperimentPlan {
             }
             folder = folder.deletingLastPathComponent()
         }
-        let fromWorkingFolder = FileManager.default.currentDirectoryPath + "/Experiments/models/" + name
-        if FileManager.default.fileExists(atPath: fromWorkingFolder) { return fromWorkingFolder }
-        throw PipelineError("model.graph names '\(name)', which is neither a file nor a file in Experiments/models/; `speakerlab model list` shows the graphs there")
+        let models = FileManager.default.currentDirectoryPath + "/Experiments/models/"
+        if FileManager.default.fileExists(atPath: models + name, isDirectory: &isFolder), !isFolder.boolValue { return models + name }
+        let known = ((try? FileManager.default.contentsOfDirectory(atPath: models)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        throw PipelineError("model.graph names '\(name)', which is neither a file nor a file in Experiments/models/"
+                            + (known.isEmpty ? "" : "; the graphs there: \(known.joined(separator: ", "))"))
     }
 
     /// The code version of every stage that runs a network: the engine's numerics version, bumped
