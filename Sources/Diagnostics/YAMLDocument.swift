@@ -55,14 +55,18 @@ public struct YAMLDocument: Sendable {
             guard let composed = try Yams.compose(yaml: lines.joined(separator: "\n")) else {
                 throw Diagnostic(file: file, message: "the file is empty; it must hold a YAML mapping")
             }
-            var sizes: [Place: Int] = [:]
-            let size = expandedSize(composed, memo: &sizes)
-            guard size <= Self.maximumValues else {
-                throw error("the file expands to more than \(Self.maximumValues) values through its anchors and aliases (the most a spec or model graph may hold); use fewer aliases", at: composed)
-            }
+            try checkExpansion(composed)
             return composed
         } catch let error as YamlError {
             throw diagnostic(for: error)
+        }
+    }
+
+    /// Refuses a node tree that expands past `maximumValues` through anchors and aliases.
+    public func checkExpansion(_ root: Node) throws {
+        var sizes: [Place: Int] = [:]
+        guard expandedSize(root, memo: &sizes) <= Self.maximumValues else {
+            throw error("the file expands to more than \(Self.maximumValues) values through its anchors and aliases (the most a spec or model graph may hold); use fewer aliases", at: root)
         }
     }
 

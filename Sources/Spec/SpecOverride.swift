@@ -47,12 +47,8 @@ struct SpecOverride {
         let file = "--set \(dotted)"
         // Read as YAML; text YAML cannot parse (`a: b: c`) is taken as the plain string it is. An
         // alias bomb is an error, not a string.
-        let node: Node
-        do { node = try YAMLDocument(file: file, text: text).compose() } catch let error as Diagnostic where error.message.contains("anchors and aliases") {
-            throw error
-        } catch {
-            node = Node(text)
-        }
+        let node = ((try? Yams.compose(yaml: text)) ?? nil) ?? Node(text)
+        try YAMLDocument(file: file, text: text).checkExpansion(node)
         let value = SpecTree.from(node, file: file, lines: [text], layer: layer)
         tree = Self.setting(tree, path[...], value: value, layer: layer)
     }
