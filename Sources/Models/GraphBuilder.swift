@@ -13,7 +13,6 @@ struct GraphBuilder {
     struct Block {
         let parameters: [(name: String, defaultValue: Node?)]
         let layers: Node
-        let node: Node
     }
 
     /// The most trainable parameters a graph may have (1 GiB of weights; training holds about four

@@ -75,7 +75,7 @@ public final class ModelGraph {
                     else if let defaults = params.mapping { parameters = defaults.map { ($0.key.string ?? "", $0.value.null != nil ? nil : $0.value) } }
                     else { throw document.error("'params' must be a list of names or a mapping of names to defaults", at: params) }
                 }
-                blocks[blockName] = GraphBuilder.Block(parameters: parameters, layers: layers, node: value)
+                blocks[blockName] = GraphBuilder.Block(parameters: parameters, layers: layers)
             }
         }
         guard let layerList = mapping["layers"] else { throw document.error("missing 'layers'", at: root) }
