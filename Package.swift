@@ -31,6 +31,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The ONNX model format is protobuf: `speakerlab export` writes it with swift-protobuf's
+        // runtime and the messages scripts/generate-onnx-protobuf.sh generated from onnx.proto.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Layer 0: native libraries from Debian's -dev packages.
@@ -65,9 +68,14 @@ let package = Package(
         // Layer 4.
         .target(name: "Training", dependencies: ["Audio", "Datasets", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Tensor"], swiftSettings: checked),
 
+        // Layer 1: the ONNX format's protobuf messages, generated (scripts/generate-onnx-protobuf.sh).
+        .target(name: "ONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // Layer 4: a network's export graph written as an ONNX model.
+        .target(name: "Export", dependencies: ["Models", "ONNX", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+
         // Layer 5: the one place that wires the domains together.
         .target(name: "Stages", dependencies: [
-            "Audio", "Datasets", "Diagnostics", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Reports", "Spec", "Tensor", "Training",
+            "Audio", "Datasets", "Diagnostics", "Export", "Metrics", "Models", "NN", "Pipeline", "Randomness", "Reports", "Spec", "Tensor", "Training",
         ]),
 
         // Layer 6: the command-line tool.
@@ -94,6 +102,8 @@ let package = Package(
         // The hostile-input suite: the real tool run in a sandbox per case (exit status, located message, what changed).
         .testTarget(name: "AdversarialTests", dependencies: ["Audio", "Datasets", "TestSupport"], swiftSettings: testModules),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Audio", "Datasets", "Models", "NN", "Randomness", "Tensor", "TestSupport"], swiftSettings: testModules),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Models", "ONNX", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                    swiftSettings: testModules),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Audio", "Datasets", "Diagnostics", "Models", "NN", "Pipeline", "Randomness", "Spec", "Tensor", "TestSupport"], swiftSettings: testModules),
     ],
     swiftLanguageModes: [.v5]
