@@ -34,6 +34,8 @@ public enum MetricError: Error, Equatable, CustomStringConvertible {
     case nonFiniteScore(index: Int)
     /// A metric name that is not in the registry.
     case unknownMetric(String, known: [String])
+    /// Scores that cannot calibrate: targets and non-targets separate completely.
+    case separable
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum MetricError: Error, Equatable, CustomStringConvertible {
             return "score of trial \(index + 1) is not a finite number"
         case let .unknownMetric(name, known):
             return "unknown metric '\(name)'; known: \(known.joined(separator: ", "))"
+        case .separable:
+            return "calibration needs targets and non-targets whose scores overlap; these separate completely, so no finite calibration is best (hold out more calibration speakers)"
         }
     }
 }

@@ -24,4 +24,17 @@ public protocol GraphLayer {
     var batchNorms: [BatchNorm] { get }
     /// Applies the layer to a batch whose shape (after the batch axis) is the layer's input.
     func forward(_ x: Variable, _ pass: inout ForwardPass) -> Variable
+    /// Adds the ONNX nodes that compute `forward` in inference mode to `graph`.
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value
+}
+
+extension Dense {
+    /// The layer as an ONNX `Gemm` on a vector [N, in].
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        guard !x.isFeatureMap else { throw ExportError("a dense layer on a feature map cannot be exported; pool first") }
+        let shape = weight.value.shape
+        var inputs = [x.name, graph.constant(weight.name, shape: shape, values: weight.value.scalars)]
+        if let bias { inputs.append(graph.constant(bias.name, shape: [shape[1]], values: bias.value.scalars)) }
+        return .init(name: graph.add("Gemm", inputs), isFeatureMap: false)
+    }
 }

@@ -116,11 +116,53 @@ public final class ModelGraph {
         for layer in batchNorms { try layer.loadBuffers(tensors) }
     }
 
+    /// Loads every parameter and running statistic whose name and shape match one of `tensors`
+    /// (another run's checkpoint, for `init_from`); the rest keep their fresh initialisation.
+    /// Returns the names loaded and the names left fresh.
+    @discardableResult
+    public func loadMatching(_ tensors: [String: Tensor]) -> (loaded: [String], fresh: [String]) {
+        var loaded: [String] = [], fresh: [String] = []
+        for parameter in parameters {
+            if let value = tensors[parameter.name], value.shape == parameter.value.shape { parameter.value = value; loaded.append(parameter.name) }
+            else { fresh.append(parameter.name) }
+        }
+        for layer in batchNorms {
+            let matching = layer.buffers.filter { tensors[$0.name]?.shape == $0.tensor.shape }
+            try? layer.loadBuffers(Dictionary(uniqueKeysWithValues: matching.map { ($0.name, tensors[$0.name]!) }))
+        }
+        return (loaded, fresh)
+    }
+
     /// Trainable parameters in a stable order (the checkpoint and optimizer order).
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
     /// Batch-norm layers, for running statistics in checkpoints.
     public var batchNorms: [BatchNorm] { layers.flatMap(\.batchNorms) }
+
+    /// The embedding of one utterance [frames, bands] (any number of frames the graph takes) in
+    /// inference mode, as a batch of one. Safe to call from several threads at once: it records on
+    /// its own tape and reads the weights and running statistics only. One utterance to a call is
+    /// what makes an embedding independent of what else is embedded: OpenBLAS rounds a row of a
+    /// product differently with the row's place in a larger one.
+    public func infer(_ features: [Float], frames: Int, bands: Int) -> [Float] {
+        let tape = Tape()
+        var pass = ForwardPass(tape: tape, mode: .inference, dropout: dropoutGenerator)
+        var y = tape.constant(Tensor(shape: [1, frames, bands, 1], scalars: features))
+        for layer in layers { y = layer.forward(y, &pass) }
+        let output = y.value.scalars
+        tape.reset()
+        return output
+    }
+
+    /// The network as ONNX operators: input `features` [N, T, F], output `embedding` [N, D].
+    public func exportGraph() throws -> (graph: ExportGraph, output: String) {
+        guard input.count == 3, input[2] == 1 else { throw ExportError("only networks on [frames, bands, 1] features can be exported; this one takes \(input)") }
+        var graph = ExportGraph()
+        var value = ExportGraph.Value(name: graph.add("Unsqueeze", ["features", graph.integers([1])]), isFeatureMap: true)
+        for layer in layers { value = try layer.export(value, &graph) }
+        guard !value.isFeatureMap else { throw ExportError("the network ends in a feature map; end with a pooling and a dense layer") }
+        return (graph, value.name)
+    }
 
     /// Embeds a batch [N, frames, bands, channels] → [N, embedding].
     public func embed(_ x: Variable, tape: Tape, mode: Mode) -> Variable {

@@ -84,7 +84,8 @@ public final class BatchNorm: Layer {
     public let statistics: BatchNormStatistics
     public let momentum: Float
     public let epsilon: Float
-    let name: String
+    /// The layer's name, the prefix of its tensors' names.
+    public let name: String
 
     /// Creates the layer; the defaults are Keras's (momentum 0.99, ε 1e-3).
     public init(name: String, channels: Int, momentum: Float = 0.99, epsilon: Float = 1e-3) {

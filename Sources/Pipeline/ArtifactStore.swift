@@ -18,6 +18,13 @@ public struct ArtifactStore: Sendable {
         }
     }
 
+    /// Whether the cache at `root` holds an intact entry for `key`, without creating a cache
+    /// where there is none (plan-time checks call it).
+    public static func entryIsComplete(_ key: CacheKey, root: URL) -> Bool {
+        guard FileManager.default.fileExists(atPath: root.path), let store = try? ArtifactStore(root: root) else { return false }
+        return store.isComplete(key)
+    }
+
     /// The entry folder of a key.
     public func entry(_ key: CacheKey) -> URL {
         root.appendingPathComponent(String(key.hex.prefix(2))).appendingPathComponent(key.hex)

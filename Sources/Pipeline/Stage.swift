@@ -29,6 +29,9 @@ public struct Stage: @unchecked Sendable {
     public let inputs: [String]
     /// Produces the artifact: writes files into `context.output`.
     let body: (StageContext) throws -> Void
+    /// A pinned stage's key: an entry already in the cache (another run's trained model) that
+    /// this graph reads but never computes. Nil for every computed stage.
+    public let pinnedKey: CacheKey?
 
     /// A stage of a definition: its key hashes `parameters` (as canonical JSON), and its body
     /// receives that canonical value decoded back, nothing else.
@@ -48,6 +51,31 @@ public struct Stage: @unchecked Sendable {
         self.parameters = parameters
         self.inputs = inputs
         self.body = body
+        pinnedKey = nil
+    }
+
+    /// A pinned stage: its key is `key`, an entry another plan computed, so every stage that
+    /// reads it has that key in its own. It is never run; when the entry is missing or damaged
+    /// the stage fails with `missing`, which says how to make it again.
+    public init(pinned id: String, key: CacheKey, missing: String) {
+        self.id = id
+        kind = "pinned"
+        codeVersion = 0
+        parameters = .object(["key": .string(key.hex)])
+        inputs = []
+        body = { _ in throw PipelineError(missing) }
+        pinnedKey = key
+    }
+
+    private init(id: String, kind: String, codeVersion: Int, parameters: CanonicalValue, inputs: [String], pinnedKey: CacheKey?,
+                 body: @escaping (StageContext) throws -> Void) {
+        self.id = id
+        self.kind = kind
+        self.codeVersion = codeVersion
+        self.parameters = parameters
+        self.inputs = inputs
+        self.body = body
+        self.pinnedKey = pinnedKey
     }
 
     /// The same stage under another id reading renamed inputs (a sweep names a shared stage after
@@ -55,7 +83,7 @@ public struct Stage: @unchecked Sendable {
     public func renamed(to newId: String, inputs renaming: [String: String]) -> Stage {
         let body = self.body
         let originalIds = inputs
-        return Stage(id: newId, kind: kind, codeVersion: codeVersion, parameters: parameters, inputs: originalIds.map { renaming[$0]! }) { context in
+        return Stage(id: newId, kind: kind, codeVersion: codeVersion, parameters: parameters, inputs: originalIds.map { renaming[$0]! }, pinnedKey: pinnedKey) { context in
             let inputs = Dictionary(uniqueKeysWithValues: originalIds.map { ($0, context.inputs[renaming[$0]!]!) })
             try body(StageContext(key: context.key, inputs: inputs, output: context.output, partial: context.partial))
         }

@@ -38,7 +38,7 @@ public struct StageGraph: Sendable {
         for stage in stages { try visit(stage.id, path: []) }
         var keys: [String: CacheKey] = [:]
         for stage in order {
-            keys[stage.id] = CacheKey(kind: stage.kind, codeVersion: stage.codeVersion, parameters: stage.parameters,
+            keys[stage.id] = stage.pinnedKey ?? CacheKey(kind: stage.kind, codeVersion: stage.codeVersion, parameters: stage.parameters,
                                       inputs: stage.inputs.map { keys[$0]! })
         }
         self.stages = order

@@ -112,7 +112,8 @@ public struct StageRunner: Sendable {
     func execute(_ stage: Stage, key: CacheKey, inputs: [(String, CacheKey)]) -> Outcome {
         do {
             return try store.withLock(key) {
-                if store.isComplete(key) && !force.contains(stage.id) { return .cached }
+                // A pinned entry is read, never recomputed, even under --force.
+                if store.isComplete(key) && (!force.contains(stage.id) || stage.pinnedKey != nil) { return .cached }
                 let output = try store.temporaryFolder(for: key)
                 let partial = store.partial(key)
                 // --force starts over: a resume state left by an earlier attempt (perhaps the

@@ -2,7 +2,9 @@
 public enum MetricHeading {
     /// The heading of a metric column: `min_dcf_p0.01` → `minDCF (P_tar=0.01)`; unknown names unchanged.
     public static func heading(_ name: String) -> String {
+        if name.hasSuffix("_calibrated") { return heading(String(name.dropLast("_calibrated".count))) + ", calibrated" }
         switch name {
+        case "cllr_raw": return "Cllr (raw cosine as LLR)"
         case "eer": return "EER"
         case "auc": return "AUC"
         case "ap": return "AP"

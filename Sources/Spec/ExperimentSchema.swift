@@ -76,6 +76,9 @@ public enum ExperimentSchema {
             "early_stopping": F(.integer, default: .integer(10), .range(0, 10_000), "early-stopping patience in epochs (0: never stop early)"),
             "label_smoothing": F(.number, default: .number(0), C.fractionBelowOne, "cross-entropy label smoothing"),
             "l2": F(.number, C.range(0, 1), "replaces the l2 coefficient of every layer the model graph gives one (absent: the graph's own)"),
+            "init_from": F(.string(allowed: nil), "start from another run's trained weights: its folder (Results/<name>) or a cache key (64 hex digits); layers that match by name and shape are loaded, the rest (a new speaker head) start fresh; the entry's key is in this stage's key"),
+            "freeze": F(.list(.string(allowed: nil)), NonEmpty.constraint, "layers not updated for the first freeze_for epochs: names as `model summary` prints them (conv, batch_normalization_1), or prefixes ending in * (conv*)"),
+            "freeze_for": F(.integer, .range(1, 10_000), "epochs the freeze lasts (absent: the whole stage, so only the unfrozen layers train)"),
         ]), "softmax pretraining; absent: no pretraining stage"),
         "finetune": F(.object([
             "optimizer": F(optimizer(lr: 1e-4, momentum: 0.9), default: .object([:]), "the seed's HEAD SGD lr 1e-4 momentum 0.9"),
@@ -88,7 +91,15 @@ public enum ExperimentSchema {
             "steps": F(.integer, default: .integer(200), .range(1, 10_000_000), "fine-tuning steps"),
             "evaluate_every": F(.integer, default: .integer(50), .range(1, 10_000_000), "steps between held-out EER evaluations"),
             "l2": F(.number, C.range(0, 1), "replaces the l2 coefficient of every layer the model graph gives one (absent: the graph's own)"),
+            "init_from": F(.string(allowed: nil), "start from another run's trained weights: its folder (Results/<name>) or a cache key (64 hex digits); layers that match by name and shape are loaded, the rest (a new speaker head) start fresh; the entry's key is in this stage's key"),
+            "freeze": F(.list(.string(allowed: nil)), NonEmpty.constraint, "layers not updated for the first freeze_for steps: names as `model summary` prints them (conv, batch_normalization_1), or prefixes ending in * (conv*)"),
+            "freeze_for": F(.integer, .range(1, 10_000_000), "steps the freeze lasts (absent: the whole stage, so only the unfrozen layers train)"),
         ]), "triplet fine-tuning; absent: no fine-tuning stage"),
+        "calibrate": F(.object([
+            "speakers": F(.integer, default: .integer(8), .range(2, 10_000), "training speakers held out of training to fit the calibration on (never the test speakers)"),
+            "enrolment": F(.integer, default: .integer(3), .range(1, 1_000), "enrolment utterances per calibration speaker's model"),
+            "operating_point": F(.string(allowed: ["eer", "min_dcf_p0.01", "min_dcf_p0.001"]), default: .string("eer"), "the threshold `speakerlab verify` decides at"),
+        ]), "linear logistic calibration of scores to log-likelihood ratios; absent: no calibrate stage"),
         "evaluate": F(.object([
             "tasks": F(.list(.string(allowed: ["sv", "si"])), default: .list([.string("sv"), .string("si")]), NonEmpty.constraint, "verification and/or identification"),
             "protocol": F(.string(allowed: ["trials", "pairs", "membership-era-a", "membership-head"]), default: .string("trials"), "SV protocol: speaker-model trials, pairwise trials (every same-speaker pair and a seeded sample of different-speaker pairs, as VoxCeleb lists), or the seed's membership scoring with 20 (era A) or half (HEAD) of the speakers enrolled"),

@@ -20,6 +20,8 @@ public struct ExperimentSpec: Codable, Hashable, Sendable {
     public var pretrain: PretrainSpec?
     /// Triplet fine-tuning; nil: no fine-tuning stage.
     public var finetune: FinetuneSpec?
+    /// Score calibration; nil: no calibrate stage.
+    public var calibrate: CalibrateSpec?
     /// How the embeddings are scored.
     public var evaluate: EvaluateSpec
     /// Where stages run (in no cache key but the numerics mode).
@@ -174,6 +176,11 @@ public struct PretrainSpec: Codable, Hashable, Sendable {
     public var labelSmoothing: Double
     /// Replaces the model graph's L2 coefficients; nil: the graph's own.
     public var l2: Double?
+    /// Another run's weights to start from (a run folder or a cache key); nil: a fresh network.
+    public var initFrom: String?
+    /// Layer names or prefixes held fixed for the first `freezeFor` epochs (nil: the whole stage).
+    public var freeze: [String]?
+    public var freezeFor: Int?
 }
 
 /// `finetune:` — triplet fine-tuning.
@@ -193,6 +200,26 @@ public struct FinetuneSpec: Codable, Hashable, Sendable {
     public var evaluateEvery: Int
     /// Replaces the model graph's L2 coefficients; nil: the graph's own.
     public var l2: Double?
+    /// Another run's weights to start from (a run folder or a cache key); nil: the pretrained network.
+    public var initFrom: String?
+    /// Layer names or prefixes held fixed for the first `freezeFor` steps (nil: the whole stage).
+    public var freeze: [String]?
+    public var freezeFor: Int?
+}
+
+/// `calibrate:` — linear logistic calibration of scores to log-likelihood ratios.
+public struct CalibrateSpec: Codable, Hashable, Sendable {
+    /// The threshold `verify` decides at.
+    public enum OperatingPoint: String, Codable, Hashable, Sendable, CaseIterable {
+        case eer
+        case minDCF001 = "min_dcf_p0.01"
+        case minDCF0001 = "min_dcf_p0.001"
+    }
+    /// Training speakers held out of training for the calibration trials.
+    public var speakers: Int
+    /// Enrolment utterances per calibration speaker.
+    public var enrolment: Int
+    public var operatingPoint: OperatingPoint
 }
 
 /// `evaluate:` — how the embeddings are scored.

@@ -9,7 +9,8 @@ import Training
 
 /// Embeds the held-out utterances with the trained network and scores them under the spec's
 /// protocols: `metrics.csv` with 95 % speaker-bootstrap intervals, `scores.csv`,
-/// `identification.csv` and `bootstrap.json` (how the intervals were made).
+/// `identification.csv`, `bootstrap.json` (how the intervals were made) and the test
+/// embeddings (`embeddings.npy` with `embedding_ids.txt`).
 enum EvaluateStage: StageDefinition {
     struct Parameters: Codable, Hashable, Sendable {
         let evaluate: EvaluateSpec
@@ -20,8 +21,8 @@ enum EvaluateStage: StageDefinition {
 
     static let kind = "evaluate"
     /// The engine's numerics version and the evaluation's own (1: speaker-bootstrap intervals,
-    /// trial identities in scores.csv, identification.csv).
-    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 1
+    /// trial identities in scores.csv, identification.csv; 2: the test embeddings kept).
+    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 2
 
     /// The protocol an `evaluate:` section names.
     static func verificationProtocol(_ section: EvaluateSpec) -> VerificationProtocol {
@@ -37,7 +38,9 @@ enum EvaluateStage: StageDefinition {
         let section = parameters.evaluate
         let evaluation = try StageArtifacts.load(context.inputs["features"]!, split: "test")
         let network = try parameters.model.trained(frames: evaluation.frames, bands: evaluation.bands, seed: parameters.seed, context, from: ["finetune", "pretrain"])
-        let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, Embedding.embed(model: network, data: evaluation)))
+        let vectors = Embedding.embed(model: network, data: evaluation)
+        try EmbeddingFiles.write(ids: evaluation.ids, embeddings: vectors, to: context.output)
+        let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, vectors))
         var header: [String] = [], values: [String] = []
         // One speaker bootstrap, seeded by the spec's seed, behind every interval of this evaluation.
         let speakers = Set(evaluation.labels).count
@@ -52,6 +55,17 @@ enum EvaluateStage: StageDefinition {
             let metrics = try section.metrics.map(VerificationMetric.named)
             let intervals = try bootstrap.intervals(metrics, on: trials.labelled, threads: Parallel.threads)
             for metric in metrics { append(metric.rawValue, intervals[metric]!) }
+            if let calibrated = context.inputs["calibrate"] {
+                // The calibration fitted on held-out training speakers, applied to the test trials.
+                let calibration = try CalibrationRecord.read(calibrated.appendingPathComponent(CalibrationRecord.fileName)).calibration
+                let raw = try bootstrap.intervals([.cllr], on: trials.labelled, threads: Parallel.threads)
+                append("cllr_raw", raw[.cllr]!)
+                let llrs = SpeakerLabelledTrials(trials: calibration.apply(trials.labelled.trials), enrolmentSpeakers: trials.labelled.enrolmentSpeakers,
+                                                 testSpeakers: trials.labelled.testSpeakers, speakerCount: trials.labelled.speakerCount)
+                let calibratedMetrics: [VerificationMetric] = [.cllr, .actualDCF001, .minDCF001]
+                let after = try bootstrap.intervals(calibratedMetrics, on: llrs, threads: Parallel.threads)
+                for metric in calibratedMetrics { append(metric.rawValue + "_calibrated", after[metric]!) }
+            }
             try AtomicFile.write(scoresCSV(trials), to: context.output.appendingPathComponent("scores.csv").path)
         }
         if section.tasks.contains(.si) {

@@ -57,7 +57,17 @@ public struct ExperimentPlan {
         }
         let model = ModelParameters(section: spec.model, graphText: modelText)
         try ModelBudget.check(spec, model: model, modelFile: modelFile, resolved: resolved, specPath: source.path, utterances: onDisk?.count)
-        graph = try StageGraph(Self.stages(spec: spec, model: model, corpus: corpus?.fingerprint))
+        var initial: [String: CacheKey] = [:]
+        for (stage, value) in [("pretrain", spec.pretrain?.initFrom), ("finetune", spec.finetune?.initFrom)] {
+            guard let value else { continue }
+            if stage == "finetune", spec.pretrain != nil {
+                throw resolved.error(at: "finetune.init_from", file: source.path, "fine-tuning starts from pretraining's weights when the spec pretrains; give init_from to pretrain instead, or remove the pretrain section")
+            }
+            do { initial[stage] = try InitialWeights.resolve(value, cache: cache) } catch let error as PipelineError {
+                throw resolved.error(at: "\(stage).init_from", file: source.path, error.description)
+            }
+        }
+        graph = try StageGraph(Self.stages(spec: spec, model: model, corpus: corpus?.fingerprint, initial: initial))
     }
 
     /// Finds a model file: as given, in `Experiments/models/` above the spec, or under the working folder.
@@ -84,30 +94,48 @@ public struct ExperimentPlan {
     /// when a kernel's rounding changes, so their cache entries renew (`Numerics.version`).
     static let engineVersion = Numerics.version
 
-    /// The stages of a spec, each given its typed parameters.
-    static func stages(spec: ExperimentSpec, model: ModelParameters, corpus: FileListing.Fingerprint?) -> [Stage] {
+    /// The stages of a spec, each given its typed parameters; `initial` holds the cache key each
+    /// training stage's `init_from` resolved to.
+    static func stages(spec: ExperimentSpec, model: ModelParameters, corpus: FileListing.Fingerprint?, initial: [String: CacheKey] = [:]) -> [Stage] {
         let numerics = NumericsParameters.of(spec.execution)
+        let holdout = CalibrationHoldout.of(spec)
         var stages = [
             Stage(PrepareStage.self, id: "prepare", parameters: .init(dataset: spec.dataset, seed: spec.seed, corpus: corpus, screening: .init(spec.features))),
             Stage(FeaturesStage.self, id: "features", parameters: .init(features: spec.features), inputs: ["prepare"]),
         ]
+        // Another run's weights enter as a pinned stage: its key, not the path that named it, is hashed.
+        for (stage, key) in initial.sorted(by: { $0.key < $1.key }) {
+            stages.append(Stage(pinned: InitialWeights.stageId(for: stage), key: key,
+                                missing: "the cache entry \(key.short) that \(stage).init_from names is missing or damaged; run the experiment that trained it again"))
+        }
+        func initInput(_ stage: String) -> [String] { initial[stage] == nil ? [] : [InitialWeights.stageId(for: stage)] }
         var last = "features"
-        if let pretrain = spec.pretrain {
+        if var pretrain = spec.pretrain {
+            pretrain.initFrom = nil
             stages.append(Stage(PretrainStage.self, id: "pretrain",
-                                parameters: .init(pretrain: pretrain, model: model, seed: spec.seed, validationFraction: spec.dataset.validationFraction, numerics: numerics),
-                                inputs: [last]))
+                                parameters: .init(pretrain: pretrain, model: model, seed: spec.seed, validationFraction: spec.dataset.validationFraction, numerics: numerics, holdout: holdout),
+                                inputs: [last] + initInput("pretrain")))
             last = "pretrain"
         }
-        if let finetune = spec.finetune {
+        if var finetune = spec.finetune {
+            finetune.initFrom = nil
             stages.append(Stage(FinetuneStage.self, id: "finetune",
-                                parameters: .init(finetune: finetune, model: model, seed: spec.seed, enrolment: spec.evaluate.enrolment, numerics: numerics),
-                                inputs: Array(Set(["features", last])).sorted()))
+                                parameters: .init(finetune: finetune, model: model, seed: spec.seed, enrolment: spec.evaluate.enrolment, numerics: numerics, holdout: holdout),
+                                inputs: Array(Set(["features", last])).sorted() + initInput("finetune")))
             last = "finetune"
         }
+        var evaluateInputs = Array(Set(["features", last])).sorted()
+        if let calibrate = spec.calibrate, let holdout {
+            stages.append(Stage(CalibrateStage.self, id: "calibrate",
+                                parameters: .init(calibrate: calibrate, model: model, seed: spec.seed, numerics: numerics, holdout: holdout),
+                                inputs: evaluateInputs))
+            evaluateInputs.append("calibrate")
+        }
         stages.append(Stage(EvaluateStage.self, id: "evaluate", parameters: .init(evaluate: spec.evaluate, model: model, seed: spec.seed, numerics: numerics),
-                            inputs: Array(Set(["features", last])).sorted()))
+                            inputs: evaluateInputs))
         stages.append(Stage(ReportStage.self, id: "report", parameters: .init(features: spec.features),
-                            inputs: ["prepare", "evaluate"] + (spec.pretrain != nil ? ["pretrain"] : []) + (spec.finetune != nil ? ["finetune"] : [])))
+                            inputs: ["prepare", "evaluate"] + (spec.pretrain != nil ? ["pretrain"] : []) + (spec.finetune != nil ? ["finetune"] : [])
+                                + (spec.calibrate != nil ? ["calibrate"] : [])))
         return stages
     }
 }

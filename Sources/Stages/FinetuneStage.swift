@@ -16,10 +16,14 @@ enum FinetuneStage: StageDefinition {
         /// The held-out trials' enrolment count (the EER that picks the checkpoint).
         let enrolment: Int
         let numerics: NumericsParameters?
+        /// The training speakers a calibrate stage holds out (nil: none).
+        let holdout: CalibrationHoldout?
     }
 
     static let kind = "finetune"
-    static let codeVersion = ExperimentPlan.engineVersion
+    /// The engine's numerics version and the stage's own (1: held-out EER on embeddings made one
+    /// utterance to a forward pass).
+    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 1
 
     /// The training loop's settings for a `finetune:` section: the fine-tuning learning rate's
     /// path is `FinetuneSpec.optimizer` → `StageArtifacts.optimizerSettings` → `OptimizerSettings.make()`.
@@ -36,13 +40,15 @@ enum FinetuneStage: StageDefinition {
         settings.evaluateEvery = section.evaluateEvery
         settings.l2 = section.l2
         settings.seed = UInt64(seed)
+        settings.freeze = section.freeze.map { LayerFreeze(names: $0, duration: section.freezeFor) }
         return settings
     }
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
-        let train = try StageArtifacts.load(context.inputs["features"]!, split: "train")
+        let train = try StageArtifacts.load(context.inputs["features"]!, split: "train", holdout: parameters.holdout)
         let evaluation = try StageArtifacts.load(context.inputs["features"]!, split: "test")
         let network = try parameters.model.trained(frames: train.frames, bands: train.bands, seed: parameters.seed, context, from: ["pretrain"])
+        if let initial = context.inputs[InitialWeights.stageId(for: "finetune")] { try StageArtifacts.startFrom(initial, network: network) }
         var generator = SeededGenerator(seed: UInt64(parameters.seed)).split("trials")
         let utterances = zip(evaluation.ids, evaluation.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
         let trials = try TrialList.speakerModels(utterances, enrolmentCount: parameters.enrolment, using: &generator)

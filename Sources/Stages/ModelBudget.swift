@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import Models
 import Spec
+import Training
 
 /// The plan-time check of the network a spec names: it is built on the features' shape, so a
 /// mistake in the graph is reported before any stage runs, and its training memory is estimated
@@ -53,6 +54,14 @@ enum ModelBudget {
                                                                  count, shape.frames, shape.bands, featureBytes / Double(1 << 30), available / Double(1 << 30)))
         }
         let network = try summaries.summary(of: model, frames: shape.frames, bands: shape.bands, file: modelFile)
+        // Every layer a freeze names exists (pretraining's head is `softmax`).
+        for (stage, freeze, extra) in [("pretrain", spec.pretrain?.freeze, ["softmax"]), ("finetune", spec.finetune?.freeze, [])] {
+            let layers = network.rows.filter { $0.parameters > 0 }.map(\.name) + extra
+            for (index, entry) in (freeze ?? []).enumerated() where !layers.contains(where: { LayerFreeze.matches(entry, layer: $0) }) {
+                throw resolved.error(at: "\(stage).freeze.\(index)", file: specPath,
+                                     "'\(entry)' names no layer with weights in \(network.name); its layers: \(layers.prefix(12).joined(separator: ", "))\(layers.count > 12 ? ", …" : "") (`speakerlab model summary` lists them; end a prefix with *)")
+            }
+        }
         var batches: [(key: String, size: Int)] = []
         if let pretrain = spec.pretrain { batches.append(("pretrain.batch", pretrain.batch)) }
         if let finetune = spec.finetune {

@@ -15,6 +15,8 @@ enum PretrainStage: StageDefinition {
         let seed: Int
         let validationFraction: Double
         let numerics: NumericsParameters?
+        /// The training speakers a calibrate stage holds out (nil: none).
+        let holdout: CalibrationHoldout?
     }
 
     static let kind = "pretrain"
@@ -35,11 +37,12 @@ enum PretrainStage: StageDefinition {
         settings.aamMargin = section.aamMargin
         settings.aamScale = section.aamScale
         settings.seed = UInt64(seed)
+        settings.freeze = section.freeze.map { LayerFreeze(names: $0, duration: section.freezeFor) }
         return settings
     }
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
-        let all = try StageArtifacts.load(context.inputs["features"]!, split: "train")
+        let all = try StageArtifacts.load(context.inputs["features"]!, split: "train", holdout: parameters.holdout)
         var generator = SeededGenerator(seed: UInt64(parameters.seed)).split("split")
         let utterances = zip(all.ids, all.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
         let (trainList, validationList) = SeedProtocols.pretrainingSplit(utterances, validationFraction: parameters.validationFraction, using: &generator)
@@ -49,6 +52,8 @@ enum PretrainStage: StageDefinition {
         }
         let settings = settings(parameters.pretrain, seed: parameters.seed)
         let network = try parameters.model.build(frames: all.frames, bands: all.bands, seed: parameters.seed)
+        // init_from: the layers that match by name and shape start from the other run's weights.
+        if let initial = context.inputs[InitialWeights.stageId(for: "pretrain")] { try StageArtifacts.startFrom(initial, network: network) }
         var headGenerator = SeededGenerator(seed: settings.seed).split("head")
         let classes = Set(all.labels).count
         let head = Dense(name: "softmax", inputs: network.embeddingSize, outputs: classes, using: &headGenerator)

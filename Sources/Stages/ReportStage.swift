@@ -16,14 +16,18 @@ enum ReportStage: StageDefinition {
     }
 
     static let kind = "report"
-    static let codeVersion = 4
+    static let codeVersion = 5
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
         let evaluated = context.inputs["evaluate"]!
         try StageArtifacts.copy(evaluated.appendingPathComponent("metrics.csv"), to: context.output.appendingPathComponent("metrics.csv"))
         // The trials and identification results behind the metrics, for `compare`'s paired bootstrap.
-        for name in ["scores.csv", "identification.csv", "bootstrap.json"] where FileManager.default.fileExists(atPath: evaluated.appendingPathComponent(name).path) {
+        for name in ["scores.csv", "identification.csv", "bootstrap.json", EmbeddingFiles.arrayFile, EmbeddingFiles.idsFile] where FileManager.default.fileExists(atPath: evaluated.appendingPathComponent(name).path) {
             try StageArtifacts.copy(evaluated.appendingPathComponent(name), to: context.output.appendingPathComponent(name))
+        }
+        // The calibration `verify` decides with.
+        if let calibrated = context.inputs["calibrate"] {
+            try StageArtifacts.copy(calibrated.appendingPathComponent(CalibrationRecord.fileName), to: context.output.appendingPathComponent(CalibrationRecord.fileName))
         }
         // The files prepare left out under on_bad_file: skip, for report.md.
         if let prepared = context.inputs["prepare"], FileManager.default.fileExists(atPath: prepared.appendingPathComponent(PrepareStage.skippedFile).path) {

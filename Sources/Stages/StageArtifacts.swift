@@ -4,6 +4,7 @@ import Foundation
 import Models
 import Pipeline
 import NN
+import Randomness
 import Reports
 import Spec
 import Tensor
@@ -12,18 +13,39 @@ import Training
 /// What several experiment stages share: reading the features artifact, building the network a
 /// spec names from its hashed text, the front end's settings and the optimizer a spec names.
 enum StageArtifacts {
-    /// The features of one split with labels over that split's sorted speakers.
-    static func load(_ folder: URL, split: String) throws -> TrainingData {
+    /// The features of one split with labels over that split's sorted speakers. With a
+    /// calibration hold-out, `train` leaves its speakers out and `calibration` is just them.
+    static func load(_ folder: URL, split: String, holdout: CalibrationHoldout? = nil) throws -> TrainingData {
         let (shape, values) = try NumpyArrayFile.decode(Data(contentsOf: folder.appendingPathComponent("features.npy")))
         let table = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("utterances.csv"), encoding: .utf8))
         let rows = table.rows
-        let chosen = rows.indices.filter { rows[$0][2] == split || split.isEmpty }
+        let heldOut = try holdout.map { try $0.speakers(of: rows.filter { $0[2] == "train" }.map { $0[1] }) } ?? []
+        let chosen = rows.indices.filter { index in
+            let row = rows[index]
+            if split == "calibration" { return row[2] == "train" && heldOut.contains(row[1]) }
+            return (row[2] == split || split.isEmpty) && !(row[2] == "train" && heldOut.contains(row[1]))
+        }
         guard !chosen.isEmpty else { throw DatasetError("the corpus has no '\(split)' utterances") }
         let speakers = Set(chosen.map { rows[$0][1] }).sorted()
         let speakerIndex = Dictionary(uniqueKeysWithValues: speakers.enumerated().map { ($1, $0) })
         let size = shape[1] * shape[2]
         return try TrainingData(features: chosen.map { FeatureMatrix(frames: shape[1], bands: shape[2], values: Array(values[($0 * size)..<(($0 + 1) * size)])) },
                                 labels: chosen.map { speakerIndex[rows[$0][1]]! }, ids: chosen.map { rows[$0][0] })
+    }
+
+    /// The sorted names of the speakers of these utterance ids in a features artifact.
+    static func speakerNames(_ folder: URL, ids: Set<String>) throws -> [String] {
+        let table = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("utterances.csv"), encoding: .utf8))
+        return Set(table.rows.filter { ids.contains($0[0]) }.map { $0[1] }).sorted()
+    }
+
+    /// Loads another run's weights into `network` where names and shapes match (`init_from`);
+    /// a checkpoint that matches nothing is an error, since it was made for another network.
+    static func startFrom(_ folder: URL, network: ModelGraph) throws {
+        let (loaded, fresh) = network.loadMatching(try InitialWeights.load(folder))
+        guard !loaded.isEmpty else {
+            throw TrainingError("init_from: no layer of the checkpoint in \(folder.path) matches this network by name and shape (\(fresh.count) parameters); it was trained with another model graph or width")
+        }
     }
 
     /// Copies a file a training loop left in its partial folder into the stage's output.
@@ -103,5 +125,29 @@ struct NumericsParameters: Codable, Hashable, Sendable {
     static func of(_ execution: ExecutionSpec) -> NumericsParameters? {
         guard execution.numerics == .fast else { return nil }
         return NumericsParameters(mode: "fast", blasKernel: Numerics.kernelName(for: .fast))
+    }
+}
+
+/// The training speakers a `calibrate:` section holds out of training: `count` of them, drawn
+/// by the spec's seed from the sorted training speakers. Pretraining, fine-tuning and the
+/// calibrate stage draw the same ones.
+struct CalibrationHoldout: Codable, Hashable, Sendable {
+    let count: Int
+    let seed: Int
+
+    /// The held-out speakers among these training speakers (repeats ignored).
+    func speakers(of trainingSpeakers: [String]) throws -> Set<String> {
+        var speakers = Set(trainingSpeakers).sorted()
+        guard speakers.count >= count + 2 else {
+            throw TrainingError("calibrate.speakers holds out \(count) of \(speakers.count) training speakers, which leaves fewer than two to train on; hold out fewer")
+        }
+        var generator = SeededGenerator(seed: UInt64(seed)).split("calibration speakers")
+        speakers.shuffle(using: &generator)
+        return Set(speakers.prefix(count))
+    }
+
+    /// The hold-out a spec asks for, or nil.
+    static func of(_ spec: ExperimentSpec) -> CalibrationHoldout? {
+        spec.calibrate.map { CalibrationHoldout(count: $0.speakers, seed: spec.seed) }
     }
 }

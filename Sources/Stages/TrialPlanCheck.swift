@@ -39,5 +39,19 @@ enum TrialPlanCheck {
         if spec.evaluate.tasks.contains(.sv), spec.evaluate.protocol == .pairs, let (speaker, count) = counts.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count < 2 {
             throw resolved.error(at: "evaluate.protocol", file: specPath, "\(speaker) has \(count) utterance; pairwise trials need two per speaker")
         }
+        if let calibrate = spec.calibrate {
+            // The calibration speakers come out of training; at least two must stay to train on.
+            let training = utterances.map { Set($0.filter { $0.split == "train" }.map(\.speaker)).count }
+                ?? spec.dataset.speakers - Int((Double(spec.dataset.speakers) * spec.dataset.testFraction).rounded())
+            guard training >= calibrate.speakers + 2 else {
+                throw resolved.error(at: "calibrate.speakers", file: specPath,
+                                     "the corpus has \(training) training speakers; holding out \(calibrate.speakers) for calibration leaves fewer than two to train on; hold out at most \(max(0, training - 2))")
+            }
+            let fewest = utterances.map { Dictionary(grouping: $0.filter { $0.split == "train" }, by: \.speaker).values.map(\.count).min() ?? 0 } ?? spec.dataset.utterances
+            guard fewest > calibrate.enrolment else {
+                throw resolved.error(at: "calibrate.enrolment", file: specPath,
+                                     "a training speaker has \(fewest) utterance(s); calibration trials need more than the \(calibrate.enrolment) enrolled; lower calibrate.enrolment")
+            }
+        }
     }
 }

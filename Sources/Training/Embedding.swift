@@ -1,3 +1,5 @@
+import Audio
+import Foundation
 import Datasets
 import Metrics
 import Models
@@ -6,8 +8,30 @@ import Tensor
 
 /// Embeddings in inference mode and the verification EER of held-out speakers.
 public enum Embedding {
-    /// One embedding per utterance, in batches of 64.
+    /// One embedding per utterance, each its own forward pass (`ModelGraph.infer`), so an
+    /// utterance's embedding is the same bytes whatever else is embedded with it; utterances run
+    /// on the engine's threads at once, and the result does not depend on how many.
     public static func embed(model: ModelGraph, data: TrainingData) -> [[Float]] {
+        embed(model: model, features: data.features)
+    }
+
+    /// One embedding per feature matrix, of any lengths, each its own forward pass (see above).
+    public static func embed(model: ModelGraph, features: [FeatureMatrix]) -> [[Float]] {
+        let results = EmbeddingSlots(count: features.count)
+        let workers = min(Parallel.threads, features.count)
+        guard workers > 0 else { return [] }
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = results.next() {
+                let matrix = features[index]
+                results.store(model.infer(matrix.values, frames: matrix.frames, bands: matrix.bands), at: index)
+            }
+        }
+        return results.values
+    }
+
+    /// Embeddings in batches of 64, for training-time uses (hard-triplet mining) where speed
+    /// matters and batch-independent bytes do not.
+    public static func embedBatches(model: ModelGraph, data: TrainingData) -> [[Float]] {
         var embeddings: [[Float]] = []
         var start = 0
         while start < data.count {
@@ -47,4 +71,26 @@ public enum Embedding {
         let embeddings = Dictionary(uniqueKeysWithValues: zip(data.ids, embed(model: model, data: data)))
         return EqualErrorRate(OperatingPoints(try score(trials, embeddings: embeddings))).rate
     }
+}
+
+/// Hands out utterance indices to worker threads and keeps each one's embedding.
+final class EmbeddingSlots: @unchecked Sendable {
+    private var slots: [[Float]]
+    private var taken = 0
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard taken < slots.count else { return nil }
+        taken += 1
+        return taken - 1
+    }
+
+    func store(_ embedding: [Float], at index: Int) {
+        lock.lock(); slots[index] = embedding; lock.unlock()
+    }
+
+    var values: [[Float]] { slots }
 }

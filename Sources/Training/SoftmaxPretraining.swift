@@ -42,6 +42,8 @@ public struct SoftmaxPretraining {
         /// On a non-finite loss: roll back to the last saved state and halve the rate, instead of stopping.
         public var rollBackOnNonFinite = false
         public var seed: UInt64 = 0
+        /// Layers not updated for the first epochs (nil: none).
+        public var freeze: LayerFreeze? = nil
 
         public init() {}
     }
@@ -131,8 +133,9 @@ public struct SoftmaxPretraining {
                     throw TrainingError("the loss became \(value) at epoch \(state.epoch + 1), step \(state.globalStep + 1) (learning rate \(state.learningRate)); the last good state is in \(folder)/\(ResumeState.fileName) — lower the learning rate, or set rollBackOnNonFinite")
                 }
                 tape.backward(from: loss)
-                WeightDecay.apply(to: parameters, replacing: settings.l2.map(Float.init))
-                optimizer.step(parameters)
+                let updated = settings.freeze?.trainable(parameters, at: state.epoch) ?? parameters
+                WeightDecay.apply(to: updated, replacing: settings.l2.map(Float.init))
+                optimizer.step(updated)
                 state.globalStep += 1
                 epochLoss += value * Double(rows.count)
                 epochCorrect += correctCount(logits.value, batchLabels)

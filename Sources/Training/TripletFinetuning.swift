@@ -35,6 +35,8 @@ public struct TripletFinetuning {
         public var evaluateEvery = 50
         /// Replaces the L2 coefficient of every layer the model graph gives one (nil: the graph's own).
         public var l2: Double? = nil
+        /// Layers not updated for the first steps (nil: none).
+        public var freeze: LayerFreeze? = nil
         public var saveEverySteps: Int? = nil
         public var seed: UInt64 = 0
 
@@ -92,8 +94,9 @@ public struct TripletFinetuning {
                 throw TrainingError("the triplet loss became \(value) at step \(state.globalStep + 1) (learning rate \(state.learningRate)); the last good state is in \(folder)/\(ResumeState.fileName)")
             }
             tape.backward(from: loss)
-            WeightDecay.apply(to: parameters, replacing: settings.l2.map(Float.init))
-            optimizer.step(parameters)
+            let updated = settings.freeze?.trainable(parameters, at: state.globalStep) ?? parameters
+            WeightDecay.apply(to: updated, replacing: settings.l2.map(Float.init))
+            optimizer.step(updated)
             state.globalStep += 1
             recentLoss += value
             let elapsed = Date().timeIntervalSince(started)
@@ -131,7 +134,7 @@ public struct TripletFinetuning {
             candidates.shuffle(using: &generator)
             candidates = Array(candidates.prefix(settings.candidates))
             let subset = try TrainingData(features: candidates.map { train.features[$0] }, labels: candidates.map { train.labels[$0] }, ids: candidates.map { train.ids[$0] })
-            let embeddings = Embedding.embed(model: model, data: subset)
+            let embeddings = Embedding.embedBatches(model: model, data: subset)
             let mined = try TripletSampler.hard(embeddings: embeddings.flatMap { $0 }, dimension: embeddings[0].count, speakers: subset.labels,
                                                 anchorSpeakers: max(1, settings.triplets / settings.perAnchor), perAnchor: settings.perAnchor, using: &generator)
             return TripletSampler.Batch(anchors: mined.anchors.map { candidates[$0] }, positives: mined.positives.map { candidates[$0] },

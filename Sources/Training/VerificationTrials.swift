@@ -35,13 +35,7 @@ public struct VerificationTrials: Sendable {
         var enrolmentSpeakers: [Int?]
         switch scoringProtocol {
         case .speakerModels, .pairs:
-            var generator = SeededGenerator(seed: seed).split("trials")
-            let list: TrialList
-            switch scoringProtocol {
-            case let .speakerModels(enrolment): list = try TrialList.speakerModels(utterances, enrolmentCount: enrolment, using: &generator)
-            case let .pairs(nontargetPairs): list = try TrialList.pairs(utterances, nonTargetPairs: nontargetPairs, using: &generator)
-            default: preconditionFailure()
-            }
+            let list = try Self.trialList(scoringProtocol, ids: evaluation.ids, labels: evaluation.labels, seed: seed)!
             scored = try Embedding.score(list, embeddings: embeddings)
             // Speaker-model enrolments are named by speaker; pairwise ones by utterance.
             enrolmentSpeakers = list.trials.map { trial in
@@ -63,6 +57,19 @@ public struct VerificationTrials: Sendable {
         }
         let testSpeakers = tests.map { speakerIndex[speakerOf[$0]!]! }
         labelled = SpeakerLabelledTrials(trials: scored, enrolmentSpeakers: enrolmentSpeakers, testSpeakers: testSpeakers, speakerCount: speakers.count)
+    }
+
+    /// The trial list of a speaker-model or pairwise protocol over utterances with these ids and
+    /// speaker labels, drawn from `seed` (nil for the membership protocols, which score against
+    /// every enrolled model). Speaker-model enrolments are named by the label, `%05d`.
+    public static func trialList(_ scoringProtocol: VerificationProtocol, ids: [String], labels: [Int], seed: UInt64) throws -> TrialList? {
+        let utterances = zip(ids, labels).map { Utterance(id: $0, speaker: String(format: "%05d", $1), path: $0) }
+        var generator = SeededGenerator(seed: seed).split("trials")
+        switch scoringProtocol {
+        case let .speakerModels(enrolment): return try TrialList.speakerModels(utterances, enrolmentCount: enrolment, using: &generator)
+        case let .pairs(nontargetPairs): return try TrialList.pairs(utterances, nonTargetPairs: nontargetPairs, using: &generator)
+        case .membershipEraA, .membershipHead: return nil
+        }
     }
 
 }

@@ -36,7 +36,7 @@ import Testing
         ("pretrain:\n  optimizer: {kind: rmsprop}\n", "'pretrain.optimizer.kind' is 'rmsprop'"),
         ("pretrain:\n  optimizer: {lr: 0}\n", "'pretrain.optimizer.lr' is 0"),
         ("finetune:\n  margin: -1\n", "bad.yaml:2:11: error: 'finetune.margin' is -1"),
-        ("unknown_section: 1\n", "bad.yaml:1:1: error: unknown key 'unknown_section'; known: dataset, evaluate"),
+        ("unknown_section: 1\n", "bad.yaml:1:1: error: unknown key 'unknown_section'; known: calibrate, dataset, evaluate"),
         ("pretrain:\n  batchsize: 32\n", "bad.yaml:2:3: error: unknown key 'batchsize' in 'pretrain'; known: aam_margin"),
         ("execution:\n  threads: -1\n", "bad.yaml:2:12: error: 'execution.threads' is -1"),
         ("dataset:\n  kind: folders\n  root: /nonexistent/corpus\n", "/nonexistent/corpus"),

@@ -14,7 +14,7 @@ import TestSupport
     /// The fast settings of the corpus tests: no training, the mean log-mel embedding.
     static func overrides(_ root: TemporaryDirectory, name: String, policy: String) -> [String] {
         ["dataset.kind=folders", "dataset.root=\(root.url.path)", "dataset.test_fraction=0.5", "features.seconds=0.6",
-         "~pretrain", "~finetune", "model.graph=mean-logmel.yaml", "name=\(name)", "dataset.on_bad_file=\(policy)"]
+         "~pretrain", "~finetune", "~calibrate", "model.graph=mean-logmel.yaml", "name=\(name)", "dataset.on_bad_file=\(policy)"]
     }
 
     /// A file in the first speaker's folder.

@@ -8,7 +8,7 @@ import Spec
 /// `Experiments/quickstart.yaml` end to end at tiny sizes: a run, the same run again (zero
 /// stages), then a fine-tuning learning-rate change (fine-tuning and what follows only).
 @Suite struct ExperimentRunTests {
-    static let tiny = ["dataset.speakers=8", "dataset.utterances=6", "dataset.test_fraction=0.5", "features.seconds=0.6",
+    static let tiny = ["~calibrate", "dataset.speakers=8", "dataset.utterances=6", "dataset.test_fraction=0.5", "features.seconds=0.6",
                        "pretrain.epochs=2", "finetune.steps=4", "finetune.evaluate_every=2", "finetune.triplets=4"]
 
     @Test func quickStartRunsThenCachesThenRerunsOnlyWhatALearningRateChangeTouches() throws {

@@ -15,7 +15,7 @@ import Spec
             .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix("_") }.sorted()
     }
 
-    static let tiny = ["dataset.kind=synthetic", "dataset.speakers=8", "dataset.utterances=6", "dataset.test_fraction=0.5",
+    static let tiny = ["~calibrate", "dataset.kind=synthetic", "dataset.speakers=8", "dataset.utterances=6", "dataset.test_fraction=0.5",
                        "features.seconds=0.6", "model.width=0.125", "pretrain.epochs=1", "pretrain.batch=8"]
     static let tinyFinetune = ["finetune.steps=2", "finetune.evaluate_every=2", "finetune.triplets=4"]
 

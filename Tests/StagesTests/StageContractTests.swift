@@ -35,7 +35,7 @@ import TestSupport
 
     @Test func everyExperimentStageSeesExactlyWhatItsKeyHashes() throws {
         let plan = try ExperimentPlan(specPath: Self.quickstart)
-        #expect(plan.graph.stages.map(\.id) == ["prepare", "features", "pretrain", "finetune", "evaluate", "report"])
+        #expect(plan.graph.stages.map(\.id) == ["prepare", "features", "pretrain", "finetune", "calibrate", "evaluate", "report"])
         // Each stage's canonical parameters decode to its typed value and encode back unchanged:
         // the value the body receives is the value the key hashes.
         func roundTrips<D: StageDefinition>(_ definition: D.Type, _ id: String) throws -> Bool {
@@ -88,7 +88,7 @@ import TestSupport
     @Test func removingAnInheritedSectionRemovesItsStage() throws {
         let plan = try ExperimentPlan(specPath: Self.quickstart, overrides: ["~finetune"])
         #expect(!plan.graph.stages.contains { $0.id == "finetune" })
-        #expect(plan.graph.stages.first { $0.id == "evaluate" }!.inputs == ["features", "pretrain"])
+        #expect(plan.graph.stages.first { $0.id == "evaluate" }!.inputs == ["features", "pretrain", "calibrate"])
     }
 
     /// Writes a folders corpus (speaker/utterance.wav) from the synthetic voices.
@@ -107,7 +107,7 @@ import TestSupport
         let results = TemporaryDirectory()
         let locations = ExperimentRun.Locations(results: results.url)
         let overrides = ["dataset.kind=folders", "dataset.root=\(root.url.path)", "dataset.test_fraction=0.5", "features.seconds=0.6",
-                         "~pretrain", "~finetune", "model.graph=mean-logmel.yaml", "name=edited"]
+                         "~pretrain", "~finetune", "~calibrate", "model.graph=mean-logmel.yaml", "name=edited"]
         let first = try ExperimentRun.run(specPath: Self.quickstart, overrides: overrides, locations: locations, jobs: 1, keepGoing: false, force: [])
         #expect(first.succeeded, "\(first.text)")
         #expect(try ExperimentRun.planText(specPath: Self.quickstart, overrides: overrides, locations: locations).split(separator: "\n").allSatisfy { $0.hasPrefix("cached") })

@@ -54,6 +54,28 @@ import Tensor
         return settings
     }
 
+    /// A frozen layer gets no update (nor weight decay) while the freeze lasts, and trains after it.
+    @Test func frozenLayersStayFixedForTheirEpochsThenTrain() throws {
+        let (model, head) = try Self.model()
+        let before = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0.value.scalars) })
+        var settings = Self.pretrainSettings(epochs: 1)
+        settings.freeze = LayerFreeze(names: ["conv", "batch_normalization*"], duration: 1)
+        let folder = TemporaryDirectory()
+        try SoftmaxPretraining(settings: settings, folder: folder.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: model, classifier: head, train: Self.corpus.train, validation: nil)
+        for parameter in model.parameters {
+            let frozen = parameter.name.hasPrefix("conv.") || parameter.name.hasPrefix("batch_normalization")
+            #expect((parameter.value.scalars == before[parameter.name]!) == frozen, "\(parameter.name)")
+        }
+        // A second epoch is past the freeze: the first convolution moves.
+        let conv = model.parameters.first { $0.name == "conv.kernel" }!.value.scalars
+        settings.epochs = 2
+        try SoftmaxPretraining(settings: settings, folder: folder.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: model, classifier: head, train: Self.corpus.train, validation: nil)
+        #expect(model.parameters.first { $0.name == "conv.kernel" }!.value.scalars != conv)
+        #expect(LayerFreeze.matches("conv*", layer: "conv_3") && !LayerFreeze.matches("conv", layer: "conv_3"))
+    }
+
     @Test func aRunInterruptedMidEpochResumesToTheSameFinalWeights() throws {
         let uninterrupted = TemporaryDirectory(), interrupted = TemporaryDirectory()
         let (reference, referenceHead) = try Self.model()

@@ -32,6 +32,20 @@ struct ActivationLayer: LayerKind, GraphLayer {
         }
     }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        let output: String
+        switch function {
+        case .relu: output = graph.add("Relu", [x.name])
+        case .clippedReLU: output = graph.add("Clip", [x.name, graph.constant("zero", shape: [], values: [0]), graph.constant("twenty", shape: [], values: [20])])
+        case .elu: output = graph.add("Elu", [x.name], ["alpha": .number(1)])
+        case .leakyReLU: output = graph.add("LeakyRelu", [x.name], ["alpha": .number(0.3)])
+        case .sigmoid: output = graph.add("Sigmoid", [x.name])
+        case .tanh: output = graph.add("Tanh", [x.name])
+        case .linear: return x
+        }
+        return .init(name: output, isFeatureMap: x.isFeatureMap)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         let written = try arguments.resolve(arguments.value)
         guard let name = written.string, let function = ActivationKind(rawValue: name) else {

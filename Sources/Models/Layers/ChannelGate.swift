@@ -26,4 +26,10 @@ struct ChannelGate {
 
     /// [N, C] → [N, C] through the bottleneck.
     func callAsFunction(_ v: Variable, tape: Tape) -> Variable { output(relu(hidden(v, tape: tape)), tape: tape) }
+
+    /// The gate as ONNX nodes on a vector [N, C].
+    func export(_ v: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        let hidden = try self.hidden.export(v, &graph)
+        return try output.export(.init(name: graph.add("Relu", [hidden.name]), isFeatureMap: false), &graph)
+    }
 }

@@ -15,6 +15,21 @@ struct ConvolutionLayer: LayerKind, GraphLayer {
 
     func forward(_ x: Variable, _ pass: inout ForwardPass) -> Variable { convolution(x, tape: pass.tape) }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        let c = convolution, shape = c.kernel.value.shape  // [kh, kw, C_in, C_out] → ONNX [C_out, C_in, kh, kw]
+        let (kh, kw, cin, cout) = (shape[0], shape[1], shape[2], shape[3])
+        var weights = [Float](repeating: 0, count: c.kernel.value.count)
+        for i in 0..<kh { for j in 0..<kw { for input in 0..<cin { for output in 0..<cout {
+            weights[((output * cin + input) * kh + i) * kw + j] = c.kernel.value.scalars[((i * kw + j) * cin + input) * cout + output]
+        } } } }
+        var inputs = [x.name, graph.constant(c.kernel.name, shape: [cout, cin, kh, kw], values: weights)]
+        if let bias = c.bias { inputs.append(graph.constant(bias.name, shape: [cout], values: bias.value.scalars)) }
+        let output = graph.add("Conv", inputs, ["kernel_shape": .integers([kh, kw]), "strides": .integers([c.stride.0, c.stride.1]),
+                                                "dilations": .integers([c.dilation.0, c.dilation.1]),
+                                                "auto_pad": .text(c.padding == .same ? "SAME_UPPER" : "VALID")])
+        return .init(name: output, isFeatureMap: true)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         try requireFeatureMap(arguments, shape)
         let filters = builder.scaled(try arguments.integer("filters", in: 1...65_536))

@@ -14,6 +14,10 @@ struct DenseLayer: LayerKind, GraphLayer {
 
     func forward(_ x: Variable, _ pass: inout ForwardPass) -> Variable { fullyConnected(x, tape: pass.tape) }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        try fullyConnected.export(x, &graph)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         guard shape.count == 1 else {
             throw arguments.error("dense needs a vector input; the input here is \(ModelSummary.describe(shape)) (add a pooling layer first)")

@@ -16,6 +16,8 @@ struct DropoutLayer: LayerKind, GraphLayer {
         dropout(x, rate: rate, training: pass.mode == .training, using: &pass.dropout)
     }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value { x }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         let rate = try arguments.number("rate", default: 0.5, in: .halfOpen(0, 1))
         builder.record(builder.uniqueName("dropout"), kind: "Dropout", output: shape)

@@ -12,6 +12,10 @@ struct GlobalMaxPoolLayer: LayerKind, GraphLayer {
 
     func forward(_ x: Variable, _ pass: inout ForwardPass) -> Variable { globalMaxPool(x) }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        .init(name: graph.add("ReduceMax", [x.name, graph.integers([2, 3])], ["keepdims": .integer(0)]), isFeatureMap: false)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         try requireFeatureMap(arguments, shape)
         builder.record(builder.uniqueName(word), kind: "GlobalPooling2D", output: [shape[2]])

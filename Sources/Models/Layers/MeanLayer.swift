@@ -14,6 +14,11 @@ struct MeanLayer: LayerKind, GraphLayer {
 
     func forward(_ x: Variable, _ pass: inout ForwardPass) -> Variable { mean(x, axes: axes) }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        let natural = graph.natural(x)
+        return .init(name: graph.add("ReduceMean", [natural, graph.integers(axes.sorted())], ["keepdims": .integer(0)]), isFeatureMap: false)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         let fix = "mean needs axes: a list of distinct axis numbers 1…\(shape.count) (axis 0 is the batch)"
         guard let written = try arguments.node("axes"), let list = written.sequence, !list.isEmpty else { throw arguments.error(fix) }

@@ -20,6 +20,13 @@ struct PoolLayer: LayerKind, GraphLayer {
         maximum ? maxPool2d(x, size: size, stride: stride, padding: padding) : averagePool2d(x, size: size, stride: stride, padding: padding)
     }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        let output = graph.add(maximum ? "MaxPool" : "AveragePool", [x.name],
+                               ["kernel_shape": .integers([size.0, size.1]), "strides": .integers([stride.0, stride.1]),
+                                "auto_pad": .text(padding == .same ? "SAME_UPPER" : "VALID")])
+        return .init(name: output, isFeatureMap: true)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         try requireFeatureMap(arguments, shape)
         let kind = try arguments.word("kind", default: "max", choices: ["max", "average"])

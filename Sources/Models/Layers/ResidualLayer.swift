@@ -22,6 +22,15 @@ struct ResidualLayer: LayerKind, GraphLayer {
         return add(main, skip)
     }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        var main = x
+        for layer in body { main = try layer.export(main, &graph) }
+        var skip = x
+        for layer in shortcut { skip = try layer.export(skip, &graph) }
+        guard main.isFeatureMap == skip.isFeatureMap else { throw ExportError("a residual whose body and shortcut end in different layouts cannot be exported") }
+        return .init(name: graph.add("Add", [main.name, skip.name]), isFeatureMap: main.isFeatureMap)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         let body = try builder.build(try arguments.layers("body"), shape: shape, bindings: arguments.bindings)
         var shortcut = BuiltLayers([], output: shape)

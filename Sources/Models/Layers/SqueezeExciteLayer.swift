@@ -18,6 +18,12 @@ struct SqueezeExciteLayer: LayerKind, GraphLayer {
         return multiply(x, reshape(scales, [x.shape[0], 1, 1, x.shape[3]]))
     }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        let pooled = ExportGraph.Value(name: graph.add("ReduceMean", [x.name, graph.integers([2, 3])], ["keepdims": .integer(0)]), isFeatureMap: false)
+        let scales = graph.add("Sigmoid", [try gate.export(pooled, &graph).name])
+        return .init(name: graph.add("Mul", [x.name, graph.add("Unsqueeze", [scales, graph.integers([2, 3])])]), isFeatureMap: true)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         let gate = try ChannelGate.build(arguments, input: shape, builder: &builder, summaryKind: "SqueezeExcite")
         return BuiltLayers(SqueezeExciteLayer(gate: gate), output: shape)

@@ -14,6 +14,10 @@ struct TimeByFeaturesLayer: LayerKind, GraphLayer {
         reshape(x, [x.shape[0], x.shape[1], x.value.count / (x.shape[0] * x.shape[1])])
     }
 
+    func export(_ x: ExportGraph.Value, _ graph: inout ExportGraph) throws -> ExportGraph.Value {
+        .init(name: graph.add("Reshape", [graph.natural(x), graph.integers([0, 0, -1])]), isFeatureMap: false)
+    }
+
     static func build(_ arguments: LayerArguments, input shape: [Int], builder: inout GraphBuilder) throws -> BuiltLayers {
         try requireFeatureMap(arguments, shape)
         let output = [shape[0], shape[1] * shape[2]]

@@ -1,0 +1,33 @@
+import Foundation
+import Metrics
+import Pipeline
+import Spec
+import Training
+
+/// Fits a linear calibration of cosine scores to log-likelihood ratios on speaker-model trials
+/// of training speakers held out of training (`calibrate.speakers`, never the test speakers),
+/// and writes `calibration.json` with the thresholds `verify` decides at.
+enum CalibrateStage: StageDefinition {
+    struct Parameters: Codable, Hashable, Sendable {
+        let calibrate: CalibrateSpec
+        let model: ModelParameters
+        let seed: Int
+        let numerics: NumericsParameters?
+        let holdout: CalibrationHoldout
+    }
+
+    static let kind = "calibrate"
+    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 1
+
+    static func run(_ parameters: Parameters, _ context: StageContext) throws {
+        let held = try StageArtifacts.load(context.inputs["features"]!, split: "calibration", holdout: parameters.holdout)
+        let network = try parameters.model.trained(frames: held.frames, bands: held.bands, seed: parameters.seed, context, from: ["finetune", "pretrain"])
+        let embeddings = Dictionary(uniqueKeysWithValues: zip(held.ids, Embedding.embed(model: network, data: held)))
+        let trials = try VerificationTrials(.speakerModels(enrolment: parameters.calibrate.enrolment), evaluation: held, embeddings: embeddings,
+                                            seed: UInt64(parameters.seed))
+        let names = try StageArtifacts.speakerNames(context.inputs["features"]!, ids: Set(held.ids))
+        let record = try CalibrationRecord(fitting: trials.labelled.trials, speakers: names, operatingPoint: parameters.calibrate.operatingPoint.rawValue)
+        try record.write(to: context.output.appendingPathComponent(CalibrationRecord.fileName))
+        try AtomicFile.write(EvaluateStage.scoresCSV(trials), to: context.output.appendingPathComponent("calibration_scores.csv").path)
+    }
+}

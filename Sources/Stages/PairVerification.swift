@@ -1,0 +1,55 @@
+import Foundation
+import Metrics
+import Pipeline
+
+/// `speakerlab verify`: two files scored with a trained run, the score turned into a
+/// log-likelihood ratio by the run's calibration, and the decision at its operating point.
+public struct PairVerification: Sendable {
+    /// The cosine score of the two embeddings.
+    public let score: Double
+    /// The calibrated log-likelihood ratio (nil: the run has no calibration).
+    public let llr: Double?
+    /// The operating point decided at, and its threshold on the raw score.
+    public let operatingPoint: String
+    public let threshold: Double
+    /// Whether the two files are judged the same speaker.
+    public var accepted: Bool { score >= threshold }
+    /// Where the threshold came from.
+    public let thresholdSource: String
+
+    /// Scores the pair; `operatingPoint` overrides the calibration's own.
+    public init(_ first: String, _ second: String, embedder: RunEmbedder, operatingPoint requested: String?, threads: Int) throws {
+        let vectors = try embedder.embed(paths: [first, second], threads: threads)
+        score = Double(Scoring.cosine(vectors[0], vectors[1]))
+        let published = embedder.run.folder.appendingPathComponent(CalibrationRecord.fileName)
+        if FileManager.default.fileExists(atPath: published.path) {
+            let record = try CalibrationRecord.read(published)
+            let point = requested ?? record.operatingPoint
+            guard let chosen = record.thresholds[point] else {
+                throw PipelineError("--operating-point '\(point)' is not one of the calibration's: \(record.thresholds.keys.sorted().joined(separator: ", "))")
+            }
+            llr = record.calibration.llr(score)
+            operatingPoint = point
+            threshold = chosen.score
+            thresholdSource = "calibration.json (fitted on \(record.speakers.count) held-out training speakers)"
+        } else {
+            // Without a calibrate stage, the EER threshold of the run's own test trials.
+            guard requested == nil || requested == "eer" else {
+                throw PipelineError("the run has no calibration, so only the eer operating point is known; add a calibrate: section to its spec and run it again")
+            }
+            let trials = try ScoreFileMetrics.readTrials(embedder.run.folder.appendingPathComponent("scores.csv").path)
+            llr = nil
+            operatingPoint = "eer"
+            threshold = EqualErrorRate(OperatingPoints(trials)).threshold
+            thresholdSource = "the EER point of the run's test trials (scores.csv); add a calibrate: section for a threshold from held-out training speakers and an LLR"
+        }
+    }
+
+    /// The lines `verify` prints.
+    public var text: String {
+        var lines = [String(format: "score     %.6f (cosine)", score)]
+        if let llr { lines.append(String(format: "llr       %.4f (natural log; > 0 favours the same speaker)", llr)) }
+        lines.append(String(format: "decision  %@ at %@ (threshold %.6f on the score, from %@)", accepted ? "same speaker" : "different speakers", operatingPoint, threshold, thresholdSource))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+/// `speakerlab export RUN --onnx model.onnx`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a trained run's embedding network as ONNX (opset 18), its front end described in the model's metadata."
+    )
+
+    @Argument(help: "A published run: Results/<name>.")
+    var folder: String
+
+    @Option(help: "The results folder whose .cache/ holds the run's model (default: the nearest above the run).")
+    var results: String?
+
+    @Option(help: "The ONNX file to write.")
+    var onnx: String
+
+    func run() throws {
+        do {
+            let bytes = try ModelExport.onnx(TrainedRun(path: folder, results: results), to: URL(fileURLWithPath: onnx))
+            print("wrote \(onnx) (\(bytes) bytes)")
+        } catch let error as PipelineError {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
