@@ -17,12 +17,17 @@ PHASE       := bash scripts/phase.sh
 # comparison scores 48 held-out speakers (16,128 trials); the quick start is its own, small table.
 SYNTHETIC_SPECS := Experiments/baseline.yaml Experiments/quickstart.yaml Experiments/synthetic/deepspeaker.yaml \
                    Experiments/synthetic/se-resnet.yaml Experiments/synthetic/attdcnn.yaml \
-                   Experiments/synthetic/vggvox-resnet34.yaml Experiments/synthetic/modern.yaml
+                   Experiments/synthetic/vggvox-resnet34.yaml Experiments/synthetic/modern.yaml \
+                   Experiments/after-training/other-speakers.yaml Experiments/after-training/other-speakers-5-epochs.yaml \
+                   Experiments/after-training/init-from-quickstart.yaml
 COMPARISON_TABLE := Results/baseline Results/synthetic-deepspeaker Results/synthetic-se-resnet Results/synthetic-attdcnn \
                     Results/synthetic-vggvox-resnet34 Results/synthetic-modern --by run --by model --metrics eer,min_dcf_p0.01,si_top1
 QUICKSTART_TABLE := Results/quickstart --by run --by model --metrics eer,min_dcf_p0.01,eer_seed,si_top1
+# init_from (README, After training): the quick start's model started on other speakers.
+INIT_FROM_TABLE := Results/other-speakers-scratch Results/other-speakers-scratch-5epochs Results/other-speakers-from-quickstart \
+                   --by run --by pretrain.epochs --by pretrain.init_from --metrics eer,auc,min_dcf_p0.01,si_top1
 
-.PHONY: setup build run test test-slurm table results bench doctor clean
+.PHONY: setup build run test test-slurm test-onnx table results bench doctor clean
 
 setup:
 	@$(PHASE) "installing missing packages" bash scripts/setup.sh
@@ -41,17 +46,23 @@ doctor: build
 test: build
 	@$(PHASE) "building the tests" swift build $(SWIFT_FLAGS) --build-tests
 	@$(PHASE) "running the tests" swift test $(SWIFT_FLAGS) --skip-build
-	@$(PHASE) "checking the README tables" sh -c '$(BINARY) table $(COMPARISON_TABLE) --check README.md && $(BINARY) table $(QUICKSTART_TABLE) --check README.md'
+	@$(PHASE) "checking the README tables" sh -c '$(BINARY) table $(COMPARISON_TABLE) --check README.md && $(BINARY) table $(QUICKSTART_TABLE) --check README.md && $(BINARY) table $(INIT_FROM_TABLE) --check README.md'
 
 # A one-node Slurm cluster on this machine (needs root): kill, re-attach, --retry, job arrays.
 test-slurm: build
 	bash scripts/slurm/test-slurm.sh
+
+# `speakerlab export` against onnxruntime (installed by the script with pip; never a test dependency).
+test-onnx: build
+	@$(PHASE) "checking the ONNX export against onnxruntime" python3 scripts/check_onnx_export.py --speakerlab $(BINARY)
 
 # Prints the README's results tables (each metric with its 95 % interval).
 table: build
 	@$(BINARY) table $(COMPARISON_TABLE)
 	@echo
 	@$(BINARY) table $(QUICKSTART_TABLE)
+	@echo
+	@$(BINARY) table $(INIT_FROM_TABLE)
 
 # Recomputes (or finds cached) every run the README table is made from.
 results: build

@@ -21,11 +21,22 @@ MODELS = [("deepspeaker", "Experiments/synthetic/deepspeaker.yaml"),
 TOLERANCE = 1e-4
 
 
+def speakerlab(binary, *arguments):
+    """Runs speakerlab; its output is shown only when it fails."""
+    done = subprocess.run([binary, *arguments], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"speakerlab {' '.join(arguments)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--speakerlab", default=os.path.join(ROOT, ".build/release/speakerlab"))
     arguments = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="speakerlab-onnx-")
+    with tempfile.TemporaryDirectory(prefix="speakerlab-onnx-") as work:
+        check(arguments.speakerlab, work)
+
+
+def check(binary, work):
     packages = os.path.join(work, "python")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", packages,
                     "onnxruntime==1.23.2", "numpy<2.4"], check=True)
@@ -38,18 +49,16 @@ def main():
     for name, spec in MODELS:
         run = f"onnx-check-{name}"
         # A small corpus and one epoch: the check is of the export, not of the training.
-        subprocess.run([arguments.speakerlab, "run", spec, "--results", results, "--set", f"name={run}",
-                        "--set", "dataset.speakers=12", "--set", "dataset.utterances=4", "--set", "pretrain.epochs=1",
-                        "--set", "~finetune"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        speakerlab(binary, "run", spec, "--results", results, "--set", f"name={run}", "--set", "dataset.speakers=12",
+                   "--set", "dataset.utterances=4", "--set", "pretrain.epochs=1", "--set", "~finetune")
         folder = os.path.join(results, run)
         model = os.path.join(work, f"{name}.onnx")
-        subprocess.run([arguments.speakerlab, "export", folder, "--onnx", model], check=True, cwd=ROOT)
+        speakerlab(binary, "export", folder, "--onnx", model)
         files = sorted(glob.glob(os.path.join(results, ".cache", "*", "*", "corpus", "test", "*", "*.wav")))[:6]
         assert files, "no test audio in the run's cache"
         for length in ["whole", "run"]:
             out = os.path.join(work, f"{name}-{length}")
-            subprocess.run([arguments.speakerlab, "embed", folder, *files, "--out", out, "--features", "--length", length],
-                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+            speakerlab(binary, "embed", folder, *files, "--out", out, "--features", "--length", length)
             expected = np.load(os.path.join(out, "embeddings.npy"))
             session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
             worst = 0.0

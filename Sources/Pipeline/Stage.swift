@@ -45,26 +45,16 @@ public struct Stage: @unchecked Sendable {
     /// A stage from a closure: for the engine's own tests only; experiment stages are definitions.
     init(id: String, kind: String, codeVersion: Int = 1, parameters: CanonicalValue = .object([:]), inputs: [String] = [],
          body: @escaping (StageContext) throws -> Void) {
-        self.id = id
-        self.kind = kind
-        self.codeVersion = codeVersion
-        self.parameters = parameters
-        self.inputs = inputs
-        self.body = body
-        pinnedKey = nil
+        self.init(id: id, kind: kind, codeVersion: codeVersion, parameters: parameters, inputs: inputs, pinnedKey: nil, body: body)
     }
 
     /// A pinned stage: its key is `key`, an entry another plan computed, so every stage that
     /// reads it has that key in its own. It is never run; when the entry is missing or damaged
     /// the stage fails with `missing`, which says how to make it again.
     public init(pinned id: String, key: CacheKey, missing: String) {
-        self.id = id
-        kind = "pinned"
-        codeVersion = 0
-        parameters = .object(["key": .string(key.hex)])
-        inputs = []
-        body = { _ in throw PipelineError(missing) }
-        pinnedKey = key
+        self.init(id: id, kind: "pinned", codeVersion: 0, parameters: .object(["key": .string(key.hex)]), inputs: [], pinnedKey: key) { _ in
+            throw PipelineError(missing)
+        }
     }
 
     private init(id: String, kind: String, codeVersion: Int, parameters: CanonicalValue, inputs: [String], pinnedKey: CacheKey?,

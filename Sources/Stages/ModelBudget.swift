@@ -55,6 +55,10 @@ enum ModelBudget {
         }
         let network = try summaries.summary(of: model, frames: shape.frames, bands: shape.bands, file: modelFile)
         // Every layer a freeze names exists (pretraining's head is `softmax`).
+        for (stage, freezeFor, freeze) in [("pretrain", spec.pretrain?.freezeFor, spec.pretrain?.freeze), ("finetune", spec.finetune?.freezeFor, spec.finetune?.freeze)]
+        where freezeFor != nil && freeze == nil {
+            throw resolved.error(at: "\(stage).freeze_for", file: specPath, "freeze_for is set but \(stage).freeze names no layer; list the layers to hold fixed, or remove freeze_for")
+        }
         for (stage, freeze, extra) in [("pretrain", spec.pretrain?.freeze, ["softmax"]), ("finetune", spec.finetune?.freeze, [])] {
             let layers = network.rows.filter { $0.parameters > 0 }.map(\.name) + extra
             for (index, entry) in (freeze ?? []).enumerated() where !layers.contains(where: { LayerFreeze.matches(entry, layer: $0) }) {

@@ -66,6 +66,10 @@ public struct TrainedRun {
             guard let found else { throw PipelineError("no cache above \(folder.path): name the results folder with --results (its .cache/ holds the run's model)") }
             cache = found
         }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: cache.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw PipelineError("no cache at \(cache.path): name the results folder the run was made in with --results (its .cache/ holds the run's model)")
+        }
         self.folder = folder
         self.keys = keys
         self.parameters = parameters

@@ -33,10 +33,10 @@ public enum TrialScoring {
         var modelEmbeddings: [String: [Float]] = [:]
         for (model, members) in file.models { modelEmbeddings[model] = Scoring.mean(members.compactMap { embeddings[$0] }) }
         let scores = file.trials.map { trial in Double(Scoring.cosine(modelEmbeddings[trial.enrol] ?? embeddings[trial.enrol]!, embeddings[trial.test]!)) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var written: [URL] = []
         let scoresFile = folder.appendingPathComponent("scores.csv")
         guard file.isLabelled else {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let lines = ["enrol,test,score"] + zip(file.trials, scores).map { "\(CSV.escape($0.enrol)),\(CSV.escape($0.test)),\($1)" }
             try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: scoresFile.path)
             return Outcome(metrics: nil, written: [scoresFile])
@@ -46,19 +46,21 @@ public enum TrialScoring {
         let enrolSpeakers = file.trials.map { speakerIndex[file.speaker(of: $0.enrol)]! }
         let testSpeakers = file.trials.map { speakerIndex[file.speaker(of: $0.test)]! }
         let labels = file.trials.map { $0.label! }
+        // Measurable (both classes, named metrics) before anything is written.
+        let trials: ScoredTrials
+        do { trials = try ScoredTrials(scores: scores, labels: labels) } catch { throw PipelineError("the trial list cannot be measured: \(error)") }
+        let metrics = try (metricNames ?? embedder.run.evaluate.metrics).map(VerificationMetric.named)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var lines = ["enrol,test,enrol_speaker,test_speaker,label,score"]
         for index in file.trials.indices {
             lines.append("\(CSV.escape(file.trials[index].enrol)),\(CSV.escape(file.trials[index].test)),\(enrolSpeakers[index]),\(testSpeakers[index]),\(labels[index] ? 1 : 0),\(scores[index])")
         }
         try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: scoresFile.path)
         written.append(scoresFile)
-        let trials: ScoredTrials
-        do { trials = try ScoredTrials(scores: scores, labels: labels) } catch { throw PipelineError("the trial list cannot be measured: \(error)") }
         let labelled = SpeakerLabelledTrials(trials: trials, enrolmentSpeakers: enrolSpeakers, testSpeakers: testSpeakers, speakerCount: speakerNames.count)
         // The evaluate stage's bootstrap: the same seed, replicates and speaker order give the same intervals.
         var generator = SeededGenerator(seed: UInt64(embedder.run.seed)).split("bootstrap")
         let bootstrap = SpeakerBootstrap(speakerCount: speakerNames.count, replicates: embedder.run.evaluate.bootstrap, using: &generator)
-        let metrics = try (metricNames ?? embedder.run.evaluate.metrics).map(VerificationMetric.named)
         let intervals = try bootstrap.intervals(metrics, on: labelled, threads: Parallel.threads)
         var header: [String] = [], values: [String] = []
         for metric in metrics {

@@ -30,7 +30,6 @@ struct EmbedCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        guard !inputs.isEmpty else { throw ValidationError("name at least one audio file or folder to embed") }
         guard EmbeddingFiles.Format(rawValue: format) != nil else { throw ValidationError("--format must be npy or kaldi; got '\(format)'") }
         if let threads { guard (1...4_096).contains(threads) else { throw ValidationError("--threads must be in 1…4096; got \(threads)") } }
     }

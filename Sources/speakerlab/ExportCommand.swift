@@ -10,18 +10,14 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a trained run's embedding network as ONNX (opset 18), its front end described in the model's metadata."
     )
 
-    @Argument(help: "A published run: Results/<name>.")
-    var folder: String
-
-    @Option(help: "The results folder whose .cache/ holds the run's model (default: the nearest above the run).")
-    var results: String?
+    @OptionGroup var folder: RunFolderOptions
 
     @Option(help: "The ONNX file to write.")
     var onnx: String
 
     func run() throws {
         do {
-            let bytes = try ModelExport.onnx(TrainedRun(path: folder, results: results), to: URL(fileURLWithPath: onnx))
+            let bytes = try ModelExport.onnx(folder.open(), to: URL(fileURLWithPath: onnx))
             print("wrote \(onnx) (\(bytes) bytes)")
         } catch let error as PipelineError {
             printError("error: \(error)")

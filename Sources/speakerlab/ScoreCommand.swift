@@ -55,30 +55,3 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 }
-
-/// `speakerlab trials RUN --out DIR`.
-struct TrialsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "trials",
-        abstract: "Write the trials a run's evaluate stage scored (trials.txt, enrolment.txt, speakers.txt), for speakerlab score."
-    )
-
-    @Argument(help: "A published run: Results/<name>.")
-    var folder: String
-
-    @Option(help: "The results folder whose .cache/ holds the run's entries (default: the nearest above the run).")
-    var results: String?
-
-    @Option(help: "The folder the files are written to (created if needed).")
-    var out: String
-
-    func run() throws {
-        do {
-            let root = try EvaluationTrialFiles.write(TrainedRun(path: folder, results: results), to: URL(fileURLWithPath: out))
-            print("wrote \(out)/trials.txt, enrolment.txt and speakers.txt; their paths are relative to the corpus root\n\(root)\n(pass it to speakerlab score as --root)")
-        } catch let error as PipelineError {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
-    }
-}

@@ -1,14 +1,22 @@
 import ArgumentParser
 import Stages
 
-/// What every command on a trained run shares: the run folder, where its cache is, and which
-/// length of each file is embedded.
-struct TrainedRunOptions: ParsableArguments {
+/// A published run and the results folder whose cache holds its entries.
+struct RunFolderOptions: ParsableArguments {
     @Argument(help: "A published run: Results/<name> (or a sweep point's folder).")
     var run: String
 
     @Option(help: "The results folder whose .cache/ holds the run's model (default: the nearest above the run).")
     var results: String?
+
+    /// Opens the run.
+    func open() throws -> TrainedRun { try TrainedRun(path: run, results: results) }
+}
+
+/// What every command that embeds audio with a trained run shares: the run, and which length
+/// of each file is embedded.
+struct TrainedRunOptions: ParsableArguments {
+    @OptionGroup var folder: RunFolderOptions
 
     @Option(help: "run: the run's own front end, cut to its fixed length as its evaluate stage embedded; whole: the whole voiced utterance, any length.")
     var length: Length = .run
@@ -18,6 +26,6 @@ struct TrainedRunOptions: ParsableArguments {
 
     /// Opens the run and its network.
     func embedder() throws -> RunEmbedder {
-        try RunEmbedder(run: TrainedRun(path: run, results: results), wholeUtterance: length == .whole)
+        try RunEmbedder(run: folder.open(), wholeUtterance: length == .whole)
     }
 }

@@ -11,7 +11,8 @@ import TestSupport
          ("cache damage", CacheDamageCases.damages.count + 1),
          ("score files", ScoreFileCases.cases.count + 3),
          ("results folders", ResultsFolderCases.cases.count + 2),
-         ("command-line options", CommandOptionCases.cases.count)]
+         ("command-line options", CommandOptionCases.cases.count),
+         ("after training", AfterTrainingCases.commandCases.count + AfterTrainingCases.specCases.count + 1)]
     }
 
     @Test func theSuiteHasAtLeast150Cases() {
