@@ -79,6 +79,7 @@ public enum ExperimentSchema {
             "init_from": F(.string(allowed: nil), "start from another run's trained weights: its folder (Results/<name>) or a cache key (64 hex digits); layers that match by name and shape are loaded, the rest (a new speaker head) start fresh; the entry's key is in this stage's key"),
             "freeze": F(.list(.string(allowed: nil)), NonEmpty.constraint, "layers not updated for the first freeze_for epochs: names as `model summary` prints them (conv, batch_normalization_1), or prefixes ending in * (conv*)"),
             "freeze_for": F(.integer, .range(1, 10_000), "epochs the freeze lasts (absent: the whole stage, so only the unfrozen layers train)"),
+            "average_last": F(.integer, .range(2, 1_000), "also keep the mean of the last N epochs' weights (averaged.safetensors, for `--checkpoint averaged`; absent: none)"),
         ]), "softmax pretraining; absent: no pretraining stage"),
         "finetune": F(.object([
             "optimizer": F(optimizer(lr: 1e-4, momentum: 0.9), default: .object([:]), "the seed's HEAD SGD lr 1e-4 momentum 0.9"),
@@ -94,6 +95,7 @@ public enum ExperimentSchema {
             "init_from": F(.string(allowed: nil), "start from another run's trained weights: its folder (Results/<name>) or a cache key (64 hex digits); layers that match by name and shape are loaded, the rest (a new speaker head) start fresh; the entry's key is in this stage's key"),
             "freeze": F(.list(.string(allowed: nil)), NonEmpty.constraint, "layers not updated for the first freeze_for steps: names as `model summary` prints them (conv, batch_normalization_1), or prefixes ending in * (conv*)"),
             "freeze_for": F(.integer, .range(1, 10_000_000), "steps the freeze lasts (absent: the whole stage, so only the unfrozen layers train)"),
+            "average_last": F(.integer, .range(2, 1_000), "also keep the mean of the weights at the last N evaluations (averaged.safetensors, for `--checkpoint averaged`; absent: none)"),
         ]), "triplet fine-tuning; absent: no fine-tuning stage"),
         "calibrate": F(.object([
             "speakers": F(.integer, default: .integer(8), .range(2, 10_000), "training speakers held out of training to fit the calibration on (never the test speakers)"),

@@ -181,6 +181,8 @@ public struct PretrainSpec: Codable, Hashable, Sendable {
     /// Layer names or prefixes held fixed for the first `freezeFor` epochs (nil: the whole stage).
     public var freeze: [String]?
     public var freezeFor: Int?
+    /// Also keep the mean of the last this many epochs' weights (nil: none).
+    public var averageLast: Int?
 }
 
 /// `finetune:` — triplet fine-tuning.
@@ -205,6 +207,8 @@ public struct FinetuneSpec: Codable, Hashable, Sendable {
     /// Layer names or prefixes held fixed for the first `freezeFor` steps (nil: the whole stage).
     public var freeze: [String]?
     public var freezeFor: Int?
+    /// Also keep the mean of the weights at the last this many evaluations (nil: none).
+    public var averageLast: Int?
 }
 
 /// `calibrate:` — linear logistic calibration of scores to log-likelihood ratios.

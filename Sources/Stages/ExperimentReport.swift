@@ -64,14 +64,23 @@ struct ExperimentReport {
             }
         }
         var table = Table(header: ["part", "settings"])
-        table.append(["dataset", "\(value("dataset.kind")) \(value("dataset.root") == "–" ? "" : value("dataset.root") + " ")(seed \(value("seed")))"])
+        let corpusSeed = spec["dataset"]?["seed"]?.int ?? 0
+        table.append(["dataset", "\(value("dataset.kind")) \(value("dataset.root") == "–" ? "" : value("dataset.root") + " ")(seed \(value("seed"))\(value("dataset.kind") == "synthetic" && corpusSeed != 0 ? ", corpus seed \(corpusSeed)" : ""))"])
         table.append(["features", "\(value("features.kind")), \(value("features.bands")) bands, VAD \(value("features.vad")), cut \(value("features.cut")) \(value("features.seconds")) s, \(value("features.normalization")) normalisation"])
         table.append(["model", "\(value("model.graph")), width \(value("model.width"))"])
+        // Where a training stage started, and what it held fixed.
+        func start(_ stage: String, unit: String) -> String {
+            (spec[stage]?["init_from"] == nil ? "" : ", from \(value(stage + ".init_from"))")
+                + (spec[stage]?["freeze"] == nil ? "" : ", \(value(stage + ".freeze")) frozen " + (spec[stage]?["freeze_for"] == nil ? "throughout" : "for \(value(stage + ".freeze_for")) \(unit)"))
+        }
         if spec["pretrain"] != nil {
-            table.append(["pretrain", "\(value("pretrain.loss")), \(value("pretrain.optimizer.kind")) lr \(value("pretrain.optimizer.lr")), batch \(value("pretrain.batch")), \(value("pretrain.epochs")) epochs"])
+            table.append(["pretrain", "\(value("pretrain.loss")), \(value("pretrain.optimizer.kind")) lr \(value("pretrain.optimizer.lr")), batch \(value("pretrain.batch")), \(value("pretrain.epochs")) epochs" + start("pretrain", unit: "epochs")])
         }
         if spec["finetune"] != nil {
-            table.append(["finetune", "triplet (\(value("finetune.mining")) mining, margin \(value("finetune.margin")), \(value("finetune.reduction"))), \(value("finetune.optimizer.kind")) lr \(value("finetune.optimizer.lr")), \(value("finetune.steps")) steps"])
+            table.append(["finetune", "triplet (\(value("finetune.mining")) mining, margin \(value("finetune.margin")), \(value("finetune.reduction"))), \(value("finetune.optimizer.kind")) lr \(value("finetune.optimizer.lr")), \(value("finetune.steps")) steps" + start("finetune", unit: "steps")])
+        }
+        if spec["calibrate"] != nil {
+            table.append(["calibrate", "linear logistic on \(value("calibrate.speakers")) held-out training speakers (enrolment \(value("calibrate.enrolment"))), verify at \(value("calibrate.operating_point"))"])
         }
         table.append(["evaluate", "\(value("evaluate.tasks")), protocol \(value("evaluate.protocol")), enrolment \(value("evaluate.enrolment"))"])
         return table

@@ -22,8 +22,8 @@ enum FinetuneStage: StageDefinition {
 
     static let kind = "finetune"
     /// The engine's numerics version and the stage's own (1: held-out EER on embeddings made one
-    /// utterance to a forward pass).
-    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 1
+    /// utterance to a forward pass; 2: last.safetensors, and averaged.safetensors with average_last).
+    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 2
 
     /// The training loop's settings for a `finetune:` section: the fine-tuning learning rate's
     /// path is `FinetuneSpec.optimizer` → `StageArtifacts.optimizerSettings` → `OptimizerSettings.make()`.
@@ -41,6 +41,7 @@ enum FinetuneStage: StageDefinition {
         settings.l2 = section.l2
         settings.seed = UInt64(seed)
         settings.freeze = section.freeze.map { LayerFreeze(names: $0, duration: section.freezeFor) }
+        settings.averageLast = section.averageLast
         return settings
     }
 
@@ -56,5 +57,6 @@ enum FinetuneStage: StageDefinition {
             .run(model: network, train: train, evaluation: evaluation, trials: trials)
         try StageArtifacts.copy(context.partial.appendingPathComponent("best.safetensors"), to: context.output.appendingPathComponent("model.safetensors"))
         try StageArtifacts.copy(context.partial.appendingPathComponent("history.csv"), to: context.output.appendingPathComponent("history.csv"))
+        try StageArtifacts.copyCheckpoints(from: context.partial, to: context.output)
     }
 }

@@ -20,7 +20,8 @@ enum PretrainStage: StageDefinition {
     }
 
     static let kind = "pretrain"
-    static let codeVersion = ExperimentPlan.engineVersion
+    /// The engine's numerics version and the stage's own (1: last.safetensors, and averaged.safetensors with average_last).
+    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 1
 
     /// The training loop's settings for a `pretrain:` section.
     static func settings(_ section: PretrainSpec, seed: Int) -> SoftmaxPretraining.Settings {
@@ -38,6 +39,7 @@ enum PretrainStage: StageDefinition {
         settings.aamScale = section.aamScale
         settings.seed = UInt64(seed)
         settings.freeze = section.freeze.map { LayerFreeze(names: $0, duration: section.freezeFor) }
+        settings.averageLast = section.averageLast
         return settings
     }
 
@@ -61,5 +63,6 @@ enum PretrainStage: StageDefinition {
             .run(model: network, classifier: head, train: try subset(trainList), validation: validationList.isEmpty ? nil : try subset(validationList))
         try StageArtifacts.copy(context.partial.appendingPathComponent("best.safetensors"), to: context.output.appendingPathComponent("model.safetensors"))
         try StageArtifacts.copy(context.partial.appendingPathComponent("history.csv"), to: context.output.appendingPathComponent("history.csv"))
+        try StageArtifacts.copyCheckpoints(from: context.partial, to: context.output)
     }
 }

@@ -22,16 +22,16 @@ public final class RunEmbedder {
     /// The embedding cache folder of this model and front end.
     public let cacheFolder: URL
 
-    /// Opens the run's network once.
-    public init(run: TrainedRun, wholeUtterance: Bool) throws {
+    /// Opens the run's network (with the chosen checkpoint's weights) once.
+    public init(run: TrainedRun, wholeUtterance: Bool, checkpoint: TrainedRun.CheckpointChoice = .best) throws {
         self.run = run
         self.wholeUtterance = wholeUtterance
         settings = run.featureSettings(wholeUtterance: wholeUtterance)
-        weights = try run.weights()
+        weights = try run.weights(checkpoint)
         trainedNetwork = try run.network(frames: run.trainedFrames, bands: Self.bands(run), weights: weights)
         // The weights' key and the front end name the embeddings; both change them.
         let identity = CanonicalValue.object([
-            "weights": .string(run.weightsKey?.hex ?? "untrained:\(run.keys["evaluate"]?.hex ?? "")"),
+            "weights": .string(run.weightsKey?.hex ?? "untrained:\(run.keys["evaluate"]?.hex ?? "")"), "checkpoint": .string(checkpoint.rawValue),
             "features": CanonicalValue(encoding: run.features), "whole": .bool(wholeUtterance), "numerics": .integer(Numerics.version),
             // 1: one utterance to a forward pass.
             "embedder": .integer(1),

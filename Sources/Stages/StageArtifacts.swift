@@ -48,6 +48,20 @@ enum StageArtifacts {
         }
     }
 
+    /// The checkpoints a training stage publishes: `model.safetensors` (the best), `last.safetensors`
+    /// and, with `average_last`, `averaged.safetensors`.
+    enum TrainedCheckpoint: String, CaseIterable, Sendable {
+        case best, last, averaged
+        var fileName: String { self == .best ? "model.safetensors" : "\(rawValue).safetensors" }
+    }
+
+    /// Copies the last and averaged checkpoints a training loop left (the best is copied by the stage).
+    static func copyCheckpoints(from partial: URL, to output: URL) throws {
+        try copy(partial.appendingPathComponent(TrainedCheckpoint.last.fileName), to: output.appendingPathComponent(TrainedCheckpoint.last.fileName))
+        let averaged = partial.appendingPathComponent(TrainedCheckpoint.averaged.fileName)
+        if FileManager.default.fileExists(atPath: averaged.path) { try copy(averaged, to: output.appendingPathComponent(TrainedCheckpoint.averaged.fileName)) }
+    }
+
     /// Copies a file a training loop left in its partial folder into the stage's output.
     static func copy(_ source: URL, to destination: URL) throws {
         guard FileManager.default.fileExists(atPath: source.path) else { throw TrainingError("expected \(source.lastPathComponent) after training; the stage wrote none") }

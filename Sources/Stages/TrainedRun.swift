@@ -108,10 +108,28 @@ public struct TrainedRun {
     /// The cache key of the trained weights (the stage `weightsStage` names).
     public var weightsKey: CacheKey? { weightsStage.flatMap { keys[$0] } }
 
-    /// The trained weights: every tensor of the checkpoint, by name.
-    public func weights() throws -> [String: Tensor] {
-        guard let weightsStage else { return [:] }
-        let file = try entry(weightsStage).appendingPathComponent("model.safetensors")
+    /// The checkpoints a run's training stage keeps.
+    public enum CheckpointChoice: String, CaseIterable, Sendable {
+        /// The one the stage chose (lowest validation loss or held-out EER): what evaluate scored.
+        case best
+        /// The weights at the end of training.
+        case last
+        /// The mean of the last `average_last` snapshots.
+        case averaged
+    }
+
+    /// The trained weights of a checkpoint: every tensor, by name.
+    public func weights(_ choice: CheckpointChoice = .best) throws -> [String: Tensor] {
+        guard let weightsStage else {
+            guard choice == .best else { throw PipelineError("\(folder.path) trained nothing, so it has no \(choice.rawValue) checkpoint") }
+            return [:]
+        }
+        let file = try entry(weightsStage).appendingPathComponent(StageArtifacts.TrainedCheckpoint(rawValue: choice.rawValue)!.fileName)
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw PipelineError(choice == .averaged
+                ? "the run's \(weightsStage) stage kept no averaged checkpoint; set \(weightsStage).average_last: N in its spec and run it again"
+                : "the run's \(weightsStage) stage has no \(file.lastPathComponent); run it again")
+        }
         return try Checkpoint.decode(Data(contentsOf: file), path: file.path).tensors
     }
 

@@ -44,6 +44,8 @@ public struct SoftmaxPretraining {
         public var seed: UInt64 = 0
         /// Layers not updated for the first epochs (nil: none).
         public var freeze: LayerFreeze? = nil
+        /// Also keep the mean of the last this many epochs' weights (`averaged.safetensors`; nil: none).
+        public var averageLast: Int? = nil
 
         public init() {}
     }
@@ -96,6 +98,7 @@ public struct SoftmaxPretraining {
             try state.save(to: folder, tensors: tensors())
         }
         if let (saved, values) = try ResumeState.load(from: folder) { try restore(saved, values) }
+        let kept = CheckpointAverage(folder: folder, count: settings.averageLast)
         var lastSave = Date()
         var rollbacks = 0
 
@@ -178,10 +181,12 @@ public struct SoftmaxPretraining {
                 state.plateau = plateau
             }
             state.epoch += 1
+            try kept.record(model.namedTensors, index: state.epoch)
             try AtomicFile.write(HistoryRow.file(state.history), to: folder + "/history.csv")
             try save(); lastSave = Date()
-            if let patience = settings.earlyStoppingPatience, state.epochsWithoutImprovement >= patience { return .finished(epochs: state.epoch) }
+            if let patience = settings.earlyStoppingPatience, state.epochsWithoutImprovement >= patience { break }
         }
+        try kept.finish(at: state.epoch)
         return .finished(epochs: state.epoch)
     }
 

@@ -37,6 +37,8 @@ public struct TripletFinetuning {
         public var l2: Double? = nil
         /// Layers not updated for the first steps (nil: none).
         public var freeze: LayerFreeze? = nil
+        /// Also keep the mean of the weights at the last this many evaluations (`averaged.safetensors`; nil: none).
+        public var averageLast: Int? = nil
         public var saveEverySteps: Int? = nil
         public var seed: UInt64 = 0
 
@@ -81,6 +83,9 @@ public struct TripletFinetuning {
             try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": "0", "eer": String(eer)]), to: folder + "/best.safetensors")
         }
         optimizer.learningRate = Float(state.learningRate)
+        let kept = CheckpointAverage(folder: folder, count: settings.averageLast)
+        // The evaluations made by a step: one every evaluate_every steps, and one at the last step.
+        func evaluations(at step: Int) -> Int { step / settings.evaluateEvery + (step == settings.steps && step % settings.evaluateEvery != 0 ? 1 : 0) }
         let started = Date()
         var recentLoss = 0.0
         while state.globalStep < settings.steps {
@@ -113,6 +118,7 @@ public struct TripletFinetuning {
                     state.bestScore = eer
                     try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": String(state.globalStep), "eer": String(eer)]), to: folder + "/best.safetensors")
                 }
+                try kept.record(model.namedTensors, index: evaluations(at: state.globalStep))
                 try AtomicFile.write(HistoryRow.file(state.history), to: folder + "/history.csv")
                 try save()
             } else if let every = settings.saveEverySteps, state.globalStep % every == 0 {
@@ -120,6 +126,7 @@ public struct TripletFinetuning {
             }
             if let stop = stopAfterSteps, state.globalStep >= stop { return state.bestScore }
         }
+        try kept.finish(at: evaluations(at: state.globalStep))
         progress.endEpoch(String(format: "finetune: %d steps, best EER %.4f", state.globalStep, state.bestScore))
         return state.bestScore
     }

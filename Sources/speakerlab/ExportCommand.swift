@@ -11,13 +11,14 @@ struct ExportCommand: ParsableCommand {
     )
 
     @OptionGroup var folder: RunFolderOptions
+    @OptionGroup var checkpoint: CheckpointOption
 
     @Option(help: "The ONNX file to write.")
     var onnx: String
 
     func run() throws {
         do {
-            let bytes = try ModelExport.onnx(folder.open(), to: URL(fileURLWithPath: onnx))
+            let bytes = try ModelExport.onnx(folder.open(), to: URL(fileURLWithPath: onnx), checkpoint: checkpoint.checkpoint)
             print("wrote \(onnx) (\(bytes) bytes)")
         } catch let error as PipelineError {
             printError("error: \(error)")

@@ -13,10 +13,19 @@ struct RunFolderOptions: ParsableArguments {
     func open() throws -> TrainedRun { try TrainedRun(path: run, results: results) }
 }
 
+/// Which of the run's trained checkpoints is used.
+struct CheckpointOption: ParsableArguments {
+    @Option(help: "best (what the run evaluated), last (the end of training) or averaged (the mean of the last average_last snapshots).")
+    var checkpoint: TrainedRun.CheckpointChoice = .best
+}
+
+extension TrainedRun.CheckpointChoice: ExpressibleByArgument {}
+
 /// What every command that embeds audio with a trained run shares: the run, and which length
 /// of each file is embedded.
 struct TrainedRunOptions: ParsableArguments {
     @OptionGroup var folder: RunFolderOptions
+    @OptionGroup var checkpoint: CheckpointOption
 
     @Option(help: "run: the run's own front end, cut to its fixed length as its evaluate stage embedded; whole: the whole voiced utterance, any length.")
     var length: Length = .run
@@ -26,6 +35,6 @@ struct TrainedRunOptions: ParsableArguments {
 
     /// Opens the run and its network.
     func embedder() throws -> RunEmbedder {
-        try RunEmbedder(run: folder.open(), wholeUtterance: length == .whole)
+        try RunEmbedder(run: folder.open(), wholeUtterance: length == .whole, checkpoint: checkpoint.checkpoint)
     }
 }

@@ -52,6 +52,8 @@ import TestSupport
         (["verify", "Results/trained", "AUDIO", "notaudio.wav"], 2, "notaudio.wav"),
         (["export", "Experiments", "--onnx", "model.onnx"], 2, "Experiments is not a published run"),
         (["export", "Results/trained", "--onnx", "Experiments"], 2, "Experiments"),
+        (["embed", "Results/trained", "AUDIO", "--out", "out", "--checkpoint", "averaged"], 2, "kept no averaged checkpoint; set pretrain.average_last: N in its spec"),
+        (["export", "Results/trained", "--onnx", "model.onnx", "--checkpoint", "newest"], 64, "checkpoint"),
         (["trials", "Results", "--out", "lists"], 2, "Results is not a published run"),
         (["trials", "damaged", "--out", "lists"], 2, "keys.json or stages.json is not valid JSON"),
     ]
@@ -97,6 +99,7 @@ import TestSupport
         (["calibrate.speakers=2", "calibrate.enrolment=4"], "calibration trials need more than the 4 enrolled"),
         (["calibrate.operating_point=best"], "calibrate.operating_point"),
         (["calibrate.speakers=1"], "calibrate.speakers"),
+        (["pretrain.average_last=1"], "'pretrain.average_last' is 1"),
     ]
 
     @Test(arguments: specCases.indices)

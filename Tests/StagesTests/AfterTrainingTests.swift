@@ -13,7 +13,7 @@ import Spec
     static let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
     static let small = ["dataset.speakers=20", "dataset.utterances=6", "dataset.test_fraction=0.4", "features.seconds=0.6",
                         "pretrain.epochs=3", "finetune.steps=4", "finetune.evaluate_every=2", "finetune.triplets=4",
-                        "calibrate.speakers=4", "name=small"]
+                        "calibrate.speakers=4", "finetune.average_last=2", "name=small"]
 
     /// The run, made once for the suite.
     static let results: TemporaryDirectory = {
@@ -112,6 +112,23 @@ import Spec
         #expect {
             try ExperimentPlan(specPath: Self.spec, overrides: overrides + ["pretrain.freeze=[conv, nothing_like_it]"], cache: cache)
         } throws: { "\($0)".contains("'nothing_like_it' names no layer") }
+    }
+
+    @Test func theLastAndAveragedCheckpointsCanBeChosen() throws {
+        let trained = try TrainedRun(path: Self.run)
+        let best = try trained.weights(.best), last = try trained.weights(.last), averaged = try trained.weights(.averaged)
+        #expect(Set(last.keys) == Set(averaged.keys) && best.keys.count >= last.keys.count)
+        #expect(last["conv.kernel"]!.scalars != averaged["conv.kernel"]!.scalars)
+        let audio = try Self.testAudio(trained, count: 1)
+        let fromBest = try RunEmbedder(run: trained, wholeUtterance: false).embed(paths: audio, threads: 1)
+        let fromAveraged = try RunEmbedder(run: trained, wholeUtterance: false, checkpoint: .averaged).embed(paths: audio, threads: 1)
+        #expect(fromBest != fromAveraged)
+        // A run that kept no average says how to get one.
+        let other = TemporaryDirectory()
+        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: Self.small.filter { !$0.hasPrefix("finetune.average_last") } + ["~finetune", "~calibrate"],
+                                            locations: .init(results: other.url), jobs: 1, keepGoing: false, force: [])
+        #expect(summary.succeeded)
+        #expect { try TrainedRun(path: other.path("small")).weights(.averaged) } throws: { "\($0)".contains("set pretrain.average_last: N") }
     }
 
     @Test func exportWritesTheNetworkWithItsFrontEnd() throws {

@@ -76,6 +76,33 @@ import Tensor
         #expect(LayerFreeze.matches("conv*", layer: "conv_3") && !LayerFreeze.matches("conv", layer: "conv_3"))
     }
 
+    /// `last.safetensors` is the end of training; `averaged.safetensors` the mean of the last N epochs' weights.
+    @Test func theLastAndAveragedCheckpointsAreKept() throws {
+        let (model, head) = try Self.model()
+        var settings = Self.pretrainSettings(epochs: 2)
+        settings.averageLast = 2
+        let folder = TemporaryDirectory()
+        func read(_ name: String) throws -> [String: Tensor] {
+            try Checkpoint.decode(Data(contentsOf: URL(fileURLWithPath: folder.path(name)))).tensors
+        }
+        let trainer = { (epochs: Int) in
+            settings.epochs = epochs
+            try SoftmaxPretraining(settings: settings, folder: folder.url.path, progress: ProgressReporter(enabled: false))
+                .run(model: model, classifier: head, train: Self.corpus.train, validation: nil)
+        }
+        try trainer(2)
+        let second = try read("last.safetensors")
+        try trainer(3)
+        let third = try read("last.safetensors"), averaged = try read("averaged.safetensors")
+        #expect(third["conv.kernel"]!.scalars == model.parameters.first { $0.name == "conv.kernel" }!.value.scalars)
+        for (name, tensor) in averaged {
+            let mean = zip(second[name]!.scalars, third[name]!.scalars).map { ($0 + $1) * 0.5 }
+            #expect(maximumRelativeError(tensor.scalars, mean) < 1e-6, "\(name)")
+        }
+        #expect(Set(averaged.keys) == Set(model.namedTensors.map(\.name)))
+        #expect(second["conv.kernel"]!.scalars != third["conv.kernel"]!.scalars)
+    }
+
     @Test func aRunInterruptedMidEpochResumesToTheSameFinalWeights() throws {
         let uninterrupted = TemporaryDirectory(), interrupted = TemporaryDirectory()
         let (reference, referenceHead) = try Self.model()
