@@ -38,7 +38,7 @@ struct EmbedCommand: ParsableCommand {
         do {
             if let threads { Parallel.threads = threads }
             let files = try AudioInputs.expand(inputs)
-            let embedder = try trained.embedder()
+            let embedder = try trained.embedder(standard: .whole)
             let vectors = try embedder.embed(paths: files.map(\.path), threads: Parallel.threads)
             let folder = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -42,7 +42,7 @@ struct ScoreCommand: ParsableCommand {
         do {
             if let threads { Parallel.threads = threads }
             let file = try TrialFile(trials: trials, enrolment: enrolment, speakers: speakers)
-            let embedder = try trained.embedder()
+            let embedder = try trained.embedder(standard: .run)
             let names = metrics.flatMap { $0.split(separator: ",").map(String.init) }
             let outcome = try TrialScoring.score(file, root: root, embedder: embedder, metricNames: names.isEmpty ? nil : names,
                                                  out: URL(fileURLWithPath: out), threads: Parallel.threads)

@@ -27,14 +27,14 @@ struct TrainedRunOptions: ParsableArguments {
     @OptionGroup var folder: RunFolderOptions
     @OptionGroup var checkpoint: CheckpointOption
 
-    @Option(help: "run: the run's own front end, cut to its fixed length as its evaluate stage embedded; whole: the whole voiced utterance, any length.")
-    var length: Length = .run
+    @Option(help: "whole: the whole voiced utterance, any length (embed's default); run: cut to the run's fixed length as its evaluate stage embedded (the default of score and verify, whose metrics and thresholds are the run's).")
+    var length: Length?
 
     /// Which part of each file is embedded.
     enum Length: String, ExpressibleByArgument, CaseIterable { case run, whole }
 
-    /// Opens the run and its network.
-    func embedder() throws -> RunEmbedder {
-        try RunEmbedder(run: folder.open(), wholeUtterance: length == .whole, checkpoint: checkpoint.checkpoint)
+    /// Opens the run and its network; `standard` is the command's own default length.
+    func embedder(standard: Length) throws -> RunEmbedder {
+        try RunEmbedder(run: folder.open(), wholeUtterance: (length ?? standard) == .whole, checkpoint: checkpoint.checkpoint)
     }
 }

@@ -25,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         do {
             for file in [first, second] where !FileManager.default.fileExists(atPath: file) { throw PipelineError("\(file): no such file") }
-            let result = try PairVerification(first, second, embedder: try trained.embedder(), operatingPoint: operatingPoint, threads: Parallel.threads)
+            let result = try PairVerification(first, second, embedder: try trained.embedder(standard: .run), operatingPoint: operatingPoint, threads: Parallel.threads)
             print(result.text, terminator: "")
         } catch let error as PipelineError {
             printError("error: \(error)")
