@@ -32,14 +32,21 @@ public enum Scoring {
     /// s' = ½·((s − μ_e)/σ_e + (s − μ_t)/σ_t), where μ, σ are the mean and deviation of the
     /// `topN` highest cosines of the enrolment (e) or test (t) embedding against the cohort.
     public static func adaptiveSymmetricNormalisation(score: Double, enrolment: [Float], test: [Float], cohort: [[Float]], topN: Int) -> Double {
-        func statistics(_ vector: [Float]) -> (Double, Double) {
-            let top = cohort.map { Double(cosine(vector, $0)) }.sorted(by: >).prefix(max(1, min(topN, cohort.count)))
-            let mean = top.reduce(0, +) / Double(top.count)
-            let variance = top.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(top.count)
-            return (mean, max(variance.squareRoot(), 1e-6))
-        }
-        let (enrolmentMean, enrolmentDeviation) = statistics(enrolment)
-        let (testMean, testDeviation) = statistics(test)
-        return 0.5 * ((score - enrolmentMean) / enrolmentDeviation + (score - testMean) / testDeviation)
+        adaptiveSymmetricNormalisation(score: score, enrolment: cohortStatistics(enrolment, cohort: cohort, topN: topN),
+                                       test: cohortStatistics(test, cohort: cohort, topN: topN))
+    }
+
+    /// AS-norm from each side's cohort statistics (computed once per embedding by the caller).
+    public static func adaptiveSymmetricNormalisation(score: Double, enrolment: (mean: Double, deviation: Double), test: (mean: Double, deviation: Double)) -> Double {
+        0.5 * ((score - enrolment.mean) / enrolment.deviation + (score - test.mean) / test.deviation)
+    }
+
+    /// The mean and deviation of the `topN` highest cosines of `vector` against the cohort
+    /// (the deviation floored at 1e-6).
+    public static func cohortStatistics(_ vector: [Float], cohort: [[Float]], topN: Int) -> (mean: Double, deviation: Double) {
+        let top = cohort.map { Double(cosine(vector, $0)) }.sorted(by: >).prefix(max(1, min(topN, cohort.count)))
+        let mean = top.reduce(0, +) / Double(top.count)
+        let variance = top.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(top.count)
+        return (mean, max(variance.squareRoot(), 1e-6))
     }
 }

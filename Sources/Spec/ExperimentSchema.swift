@@ -108,6 +108,8 @@ public enum ExperimentSchema {
             "enrolment": F(.integer, default: .integer(3), .range(1, 1_000), "trials: enrolment utterances per speaker"),
             "nontarget_pairs": F(.integer, default: .integer(10000), .range(1, 100_000_000), "pairs: different-speaker pairs drawn (all of them when there are fewer)"),
             "bootstrap": F(.integer, default: .integer(1000), .range(2, 100_000), "resamples of the speaker bootstrap behind every 95 % confidence interval (seeded by the spec's seed)"),
+            "score_norm": F(.string(allowed: ["none", "as-norm"]), "as-norm: adaptive symmetric normalisation of every verification score against a cohort of the training speakers' mean embeddings (absent: none, raw cosines)"),
+            "cohort_top": F(.integer, .range(1, 100_000), "as-norm: the closest cohort members each side's statistics use (absent: 100, or the whole cohort when smaller)"),
             "metrics": F(.list(.string(allowed: MetricNames.all)), default: .list([.string("eer"), .string("auc"), .string("min_dcf_p0.01")]), NonEmpty.constraint, "verification metrics"),
         ]), default: .object([:]), "how the embeddings are scored"),
         "execution": F(.object([

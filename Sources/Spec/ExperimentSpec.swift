@@ -243,6 +243,12 @@ public struct EvaluateSpec: Codable, Hashable, Sendable {
     public var bootstrap: Int
     /// Verification metric names (the Metrics layer's `VerificationMetric`).
     public var metrics: [String]
+    /// Score normalisation.
+    public enum ScoreNorm: String, Codable, Hashable, Sendable { case none, asNorm = "as-norm" }
+    /// Score normalisation (nil: none).
+    public var scoreNorm: ScoreNorm?
+    /// AS-norm's top-N cohort size (nil: 100).
+    public var cohortTop: Int?
 }
 
 /// `execution:` — where stages run.

@@ -14,6 +14,8 @@ enum CalibrateStage: StageDefinition {
         let seed: Int
         let numerics: NumericsParameters?
         let holdout: CalibrationHoldout
+        /// The evaluate section's score normalisation (nil: none), so the calibration maps the scores evaluate makes.
+        let normalisation: EvaluateSpec?
     }
 
     static let kind = "calibrate"
@@ -23,8 +25,11 @@ enum CalibrateStage: StageDefinition {
         let held = try StageArtifacts.load(context.inputs["features"]!, split: "calibration", holdout: parameters.holdout)
         let network = try parameters.model.trained(frames: held.frames, bands: held.bands, seed: parameters.seed, context, from: ["finetune", "pretrain"])
         let embeddings = Dictionary(uniqueKeysWithValues: zip(held.ids, Embedding.embed(model: network, data: held)))
+        let normalisation = try parameters.normalisation.flatMap {
+            try StageArtifacts.normalisation($0, features: context.inputs["features"]!, network: network, holdout: parameters.holdout)
+        }
         let trials = try VerificationTrials(.speakerModels(enrolment: parameters.calibrate.enrolment), evaluation: held, embeddings: embeddings,
-                                            seed: UInt64(parameters.seed))
+                                            seed: UInt64(parameters.seed), normalisation: normalisation)
         let names = try StageArtifacts.speakerNames(context.inputs["features"]!, ids: Set(held.ids))
         let record = try CalibrationRecord(fitting: trials.labelled.trials, speakers: names, operatingPoint: parameters.calibrate.operatingPoint.rawValue)
         try record.write(to: context.output.appendingPathComponent(CalibrationRecord.fileName))

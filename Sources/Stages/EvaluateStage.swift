@@ -17,6 +17,8 @@ enum EvaluateStage: StageDefinition {
         let model: ModelParameters
         let seed: Int
         let numerics: NumericsParameters?
+        /// The calibration hold-out, which the AS-norm cohort leaves out (nil without AS-norm or calibration).
+        let cohortHoldout: CalibrationHoldout?
     }
 
     static let kind = "evaluate"
@@ -51,7 +53,9 @@ enum EvaluateStage: StageDefinition {
             values += [interval.estimate, interval.lower, interval.upper].map(ScoreFileMetrics.format)
         }
         if section.tasks.contains(.sv) {
-            let trials = try VerificationTrials(verificationProtocol(section), evaluation: evaluation, embeddings: embeddings, seed: UInt64(parameters.seed))
+            let normalisation = try StageArtifacts.normalisation(section, features: context.inputs["features"]!, network: network, holdout: parameters.cohortHoldout)
+            let trials = try VerificationTrials(verificationProtocol(section), evaluation: evaluation, embeddings: embeddings, seed: UInt64(parameters.seed),
+                                                normalisation: normalisation)
             let metrics = try section.metrics.map(VerificationMetric.named)
             let intervals = try bootstrap.intervals(metrics, on: trials.labelled, threads: Parallel.threads)
             for metric in metrics { append(metric.rawValue, intervals[metric]!) }

@@ -127,11 +127,13 @@ public struct ExperimentPlan {
         var evaluateInputs = Array(Set(["features", last])).sorted()
         if let calibrate = spec.calibrate, let holdout {
             stages.append(Stage(CalibrateStage.self, id: "calibrate",
-                                parameters: .init(calibrate: calibrate, model: model, seed: spec.seed, numerics: numerics, holdout: holdout),
+                                parameters: .init(calibrate: calibrate, model: model, seed: spec.seed, numerics: numerics, holdout: holdout,
+                                                  normalisation: spec.evaluate.scoreNorm == .asNorm ? spec.evaluate : nil),
                                 inputs: evaluateInputs))
             evaluateInputs.append("calibrate")
         }
-        stages.append(Stage(EvaluateStage.self, id: "evaluate", parameters: .init(evaluate: spec.evaluate, model: model, seed: spec.seed, numerics: numerics),
+        stages.append(Stage(EvaluateStage.self, id: "evaluate", parameters: .init(evaluate: spec.evaluate, model: model, seed: spec.seed, numerics: numerics,
+                                                                                 cohortHoldout: spec.evaluate.scoreNorm == .asNorm ? holdout : nil),
                             inputs: evaluateInputs))
         stages.append(Stage(ReportStage.self, id: "report", parameters: .init(features: spec.features),
                             inputs: ["prepare", "evaluate"] + (spec.pretrain != nil ? ["pretrain"] : []) + (spec.finetune != nil ? ["finetune"] : [])

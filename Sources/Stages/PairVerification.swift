@@ -5,8 +5,10 @@ import Pipeline
 /// `speakerlab verify`: two files scored with a trained run, the score turned into a
 /// log-likelihood ratio by the run's calibration, and the decision at its operating point.
 public struct PairVerification: Sendable {
-    /// The cosine score of the two embeddings.
+    /// The score of the two embeddings: their cosine, AS-normalised when the run's evaluation was.
     public let score: Double
+    /// Whether the score is AS-normalised.
+    public let normalised: Bool
     /// The calibrated log-likelihood ratio (nil: the run has no calibration).
     public let llr: Double?
     /// The operating point decided at, and its threshold on the raw score.
@@ -20,7 +22,9 @@ public struct PairVerification: Sendable {
     /// Scores the pair; `operatingPoint` overrides the calibration's own.
     public init(_ first: String, _ second: String, embedder: RunEmbedder, operatingPoint requested: String?, threads: Int) throws {
         let vectors = try embedder.embed(paths: [first, second], threads: threads)
-        score = Double(Scoring.cosine(vectors[0], vectors[1]))
+        let cosine = Double(Scoring.cosine(vectors[0], vectors[1]))
+        score = try embedder.normalisation()?.normalise(cosine, enrolment: first, vectors[0], test: second, vectors[1]) ?? cosine
+        normalised = embedder.run.evaluate.scoreNorm == .asNorm
         let published = embedder.run.folder.appendingPathComponent(CalibrationRecord.fileName)
         if FileManager.default.fileExists(atPath: published.path) {
             let record = try CalibrationRecord.read(published)
@@ -47,7 +51,7 @@ public struct PairVerification: Sendable {
 
     /// The lines `verify` prints.
     public var text: String {
-        var lines = [String(format: "score     %.6f (cosine)", score)]
+        var lines = [String(format: "score     %.6f (%@)", score, normalised ? "cosine, AS-normalised as the run's evaluation" : "cosine")]
         if let llr { lines.append(String(format: "llr       %.4f (natural log; > 0 favours the same speaker)", llr)) }
         lines.append(String(format: "decision  %@ at %@ (threshold %.6f on the score, from %@)", accepted ? "same speaker" : "different speakers", operatingPoint, threshold, thresholdSource))
         return lines.joined(separator: "\n") + "\n"

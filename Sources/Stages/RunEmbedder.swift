@@ -45,6 +45,15 @@ public final class RunEmbedder {
         return extractor.features(of: [Float](repeating: 0, count: FeatureExtractor.frameLength(sampleRate: run.features.rate))).bands
     }
 
+    /// The run's score normalisation (nil: raw cosines), made once: `score` and `verify` normalise
+    /// exactly as its evaluate stage did.
+    public func normalisation() throws -> ScoreNormalisation? {
+        if let made = madeNormalisation { return made }
+        madeNormalisation = try StageArtifacts.normalisation(run.evaluate, features: try run.entry("features"), network: trainedNetwork, holdout: run.cohortHoldout)
+        return madeNormalisation
+    }
+    private var madeNormalisation: ScoreNormalisation?
+
     /// The embedding size.
     public var dimension: Int { trainedNetwork.embeddingSize }
 

@@ -33,6 +33,15 @@ enum StageArtifacts {
                                 labels: chosen.map { speakerIndex[rows[$0][1]]! }, ids: chosen.map { rows[$0][0] })
     }
 
+    /// The AS-norm cohort an `evaluate:` section asks for (nil: no normalisation): the mean
+    /// embedding of every speaker the network trained on (the training split less a calibration
+    /// hold-out), so evaluate, calibrate, `score` and `verify` normalise against the same cohort.
+    static func normalisation(_ section: EvaluateSpec, features: URL, network: ModelGraph, holdout: CalibrationHoldout?) throws -> ScoreNormalisation? {
+        guard section.scoreNorm == .asNorm else { return nil }
+        let cohort = try load(features, split: "train", holdout: holdout)
+        return ScoreNormalisation(speakerMeansOf: Embedding.embed(model: network, data: cohort), labels: cohort.labels, topN: section.cohortTop ?? 100)
+    }
+
     /// The sorted names of the speakers of these utterance ids in a features artifact.
     static func speakerNames(_ folder: URL, ids: Set<String>) throws -> [String] {
         let table = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("utterances.csv"), encoding: .utf8))

@@ -26,8 +26,10 @@ public struct TrainedRun {
     let model: ModelParameters
     /// The spec's seed.
     public let seed: Int
-    /// How the run's evaluate stage scored (its metrics and bootstrap).
+    /// How the run's evaluate stage scored (its metrics, bootstrap and score normalisation).
     public let evaluate: EvaluateSpec
+    /// The calibration hold-out its AS-norm cohort leaves out.
+    let cohortHoldout: CalibrationHoldout?
     /// The stage whose weights are the trained model: `finetune` when the run fine-tuned, else `pretrain`
     /// (nil: the run trained nothing, and its network is the seeded initialisation).
     public let weightsStage: String?
@@ -82,6 +84,7 @@ public struct TrainedRun {
             model = evaluation.model
             seed = evaluation.seed
             evaluate = evaluation.evaluate
+            cohortHoldout = evaluation.cohortHoldout
         } catch {
             throw PipelineError("\(stagesFile.path): \(error); the run was made by another SpeakerLab version, so run it again (`speakerlab run SPEC`)")
         }

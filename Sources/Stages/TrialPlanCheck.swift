@@ -39,6 +39,9 @@ enum TrialPlanCheck {
         if spec.evaluate.tasks.contains(.sv), spec.evaluate.protocol == .pairs, let (speaker, count) = counts.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count < 2 {
             throw resolved.error(at: "evaluate.protocol", file: specPath, "\(speaker) has \(count) utterance; pairwise trials need two per speaker")
         }
+        if spec.evaluate.scoreNorm == .asNorm, [.membershipEraA, .membershipHead].contains(spec.evaluate.protocol) {
+            throw resolved.error(at: "evaluate.score_norm", file: specPath, "the membership protocols score each test against every enrolled model at once; AS-norm applies to the trials and pairs protocols")
+        }
         if let calibrate = spec.calibrate {
             // The calibration speakers come out of training; at least two must stay to train on.
             let training = utterances.map { Set($0.filter { $0.split == "train" }.map(\.speaker)).count }

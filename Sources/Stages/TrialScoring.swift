@@ -32,7 +32,13 @@ public enum TrialScoring {
         let embeddings = Dictionary(uniqueKeysWithValues: zip(files, vectors))
         var modelEmbeddings: [String: [Float]] = [:]
         for (model, members) in file.models { modelEmbeddings[model] = Scoring.mean(members.compactMap { embeddings[$0] }) }
-        let scores = file.trials.map { trial in Double(Scoring.cosine(modelEmbeddings[trial.enrol] ?? embeddings[trial.enrol]!, embeddings[trial.test]!)) }
+        // The run's own score normalisation (AS-norm when its evaluate stage used it).
+        let normalisation = try embedder.normalisation()
+        let scores = file.trials.map { trial in
+            let (enrolled, tested) = (modelEmbeddings[trial.enrol] ?? embeddings[trial.enrol]!, embeddings[trial.test]!)
+            let score = Double(Scoring.cosine(enrolled, tested))
+            return normalisation?.normalise(score, enrolment: trial.enrol, enrolled, test: trial.test, tested) ?? score
+        }
         var written: [URL] = []
         let scoresFile = folder.appendingPathComponent("scores.csv")
         guard file.isLabelled else {

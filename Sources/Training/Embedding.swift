@@ -47,8 +47,9 @@ public enum Embedding {
     }
 
     /// Cosine scores of speaker-model trials: each enrolment's model is the mean of its
-    /// embeddings (reference §5), each test utterance is scored against its claimed model.
-    public static func score(_ trials: TrialList, embeddings: [String: [Float]]) throws -> ScoredTrials {
+    /// embeddings (reference §5), each test utterance is scored against its claimed model;
+    /// with a cohort, each score is AS-normalised against it.
+    public static func score(_ trials: TrialList, embeddings: [String: [Float]], normalisation: ScoreNormalisation? = nil) throws -> ScoredTrials {
         var models: [String: [Float]] = [:]
         for (enrolment, ids) in trials.enrolments {
             let vectors = ids.compactMap { embeddings[$0] }
@@ -60,7 +61,8 @@ public enum Embedding {
             guard let enrolled = models[trial.enrolment], let test = embeddings[trial.test] else {
                 throw TrainingError("trial \(trial.enrolment) vs \(trial.test) names an utterance that was not embedded")
             }
-            scores.append(Double(Scoring.cosine(enrolled, test)))
+            let score = Double(Scoring.cosine(enrolled, test))
+            scores.append(normalisation?.normalise(score, enrolment: trial.enrolment, enrolled, test: trial.test, test) ?? score)
             labels.append(trial.isTarget)
         }
         return try ScoredTrials(scores: scores, labels: labels)

@@ -26,7 +26,8 @@ public struct VerificationTrials: Sendable {
     public let enrolments: [String], tests: [String]
 
     /// Scores the evaluation split's embeddings; trial lists are drawn from `seed`.
-    public init(_ scoringProtocol: VerificationProtocol, evaluation: TrainingData, embeddings: [String: [Float]], seed: UInt64) throws {
+    public init(_ scoringProtocol: VerificationProtocol, evaluation: TrainingData, embeddings: [String: [Float]], seed: UInt64,
+                normalisation: ScoreNormalisation? = nil) throws {
         let speakerOf = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, evaluation.labels))
         let speakers = Set(evaluation.labels).sorted()
         let speakerIndex = Dictionary(uniqueKeysWithValues: speakers.enumerated().map { ($1, $0) })
@@ -36,7 +37,7 @@ public struct VerificationTrials: Sendable {
         switch scoringProtocol {
         case .speakerModels, .pairs:
             let list = try Self.trialList(scoringProtocol, ids: evaluation.ids, labels: evaluation.labels, seed: seed)!
-            scored = try Embedding.score(list, embeddings: embeddings)
+            scored = try Embedding.score(list, embeddings: embeddings, normalisation: normalisation)
             // Speaker-model enrolments are named by speaker; pairwise ones by utterance.
             enrolmentSpeakers = list.trials.map { trial in
                 scoringProtocol.isSpeakerModels ? Int(trial.enrolment).flatMap { speakerIndex[$0] } : speakerOf[trial.enrolment].flatMap { speakerIndex[$0] }
@@ -44,6 +45,7 @@ public struct VerificationTrials: Sendable {
             enrolments = list.trials.map(\.enrolment)
             tests = list.trials.map(\.test)
         case .membershipEraA, .membershipHead:
+            precondition(normalisation == nil, "the membership protocols score against every enrolled model; AS-norm is refused at plan time")
             // The seed's membership protocol (reference §5): enrolled speakers' models from
             // half their utterances; every other utterance scored (max cos + 1)/2 against them.
             let eraA = scoringProtocol == .membershipEraA

@@ -131,6 +131,37 @@ import Spec
         #expect { try TrainedRun(path: other.path("small")).weights(.averaged) } throws: { "\($0)".contains("set pretrain.average_last: N") }
     }
 
+    /// With `evaluate.score_norm: as-norm`, evaluate, calibrate, `score` and `verify` normalise
+    /// against one cohort: the mean embeddings of the speakers the network trained on.
+    @Test func asNormIsAppliedAlikeByEvaluateScoreAndVerify() throws {
+        let results = TemporaryDirectory()
+        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: Self.small + ["evaluate.score_norm=as-norm", "evaluate.cohort_top=5"],
+                                            locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
+        #expect(summary.succeeded, "\(summary.text)")
+        let trained = try TrainedRun(path: results.path("small"))
+        let embedder = try RunEmbedder(run: trained, wholeUtterance: false)
+        let cohort = try #require(try embedder.normalisation())
+        #expect(cohort.cohort.count == 12 - 4 && cohort.topN == 5)   // 12 training speakers, 4 held out to calibrate
+        let lists = TemporaryDirectory(), out = TemporaryDirectory()
+        let root = try EvaluationTrialFiles.write(trained, to: lists.url)
+        let file = try TrialFile(trials: lists.path("trials.txt"), enrolment: lists.path("enrolment.txt"), speakers: lists.path("speakers.txt"))
+        _ = try TrialScoring.score(file, root: root, embedder: embedder, metricNames: nil, out: out.url, threads: 2)
+        let evaluated = try String(contentsOfFile: results.path("small/scores.csv"), encoding: .utf8)
+        func labelsAndScores(_ text: String) -> [[Substring]] { text.split(separator: "\n").map { Array($0.split(separator: ",").suffix(2)) } }
+        #expect(labelsAndScores(try String(contentsOfFile: out.path("scores.csv"), encoding: .utf8)) == labelsAndScores(evaluated))
+        // Normalised scores are not cosines, and they differ from the raw run's.
+        let raw = try String(contentsOfFile: Self.run + "/scores.csv", encoding: .utf8)
+        #expect(raw != evaluated)
+        let scores = evaluated.split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: ",").last!) }
+        #expect(scores.contains { abs($0) > 1 })
+        let audio = try Self.testAudio(trained, count: 2)
+        let pair = try PairVerification(audio[0], audio[1], embedder: embedder, operatingPoint: nil, threads: 2)
+        #expect(pair.normalised && pair.text.contains("AS-normalised"))
+        #expect {
+            try ExperimentPlan(specPath: Self.spec, overrides: Self.small + ["evaluate.score_norm=as-norm", "evaluate.protocol=membership-head"])
+        } throws: { "\($0)".contains("evaluate.score_norm") }
+    }
+
     @Test func exportWritesTheNetworkWithItsFrontEnd() throws {
         let file = TemporaryDirectory().path("small.onnx")
         let bytes = try ModelExport.onnx(try TrainedRun(path: Self.run), to: URL(fileURLWithPath: file))
