@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Reports
+import Training
 
 /// `report.md`, written when an experiment is published: the spec in brief, the metrics, the
 /// plots, how long each stage took (from the cache entries' records) and the environment.
@@ -21,11 +22,31 @@ struct ExperimentReport {
         if let skipped = (try? String(contentsOf: folder.appendingPathComponent(PrepareStage.skippedFile), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
             text += "\n## Files left out\n\n\(skipped.rows.count) file(s) of the corpus could not be used and were left out (`dataset.on_bad_file: skip`):\n\n" + skipped.markdown
         }
+        if let warning = batchNormWarning {
+            text += "\n## Warnings\n\n" + warning + "\n"
+        }
         text += "\n## Plots\n\n" + plots
         text += "\n## Stage times\n\n" + stageTimes.markdown
         text += "\n## Environment\n\n" + environmentTable.markdown
         text += "\n## Resolved spec\n\n```json\n\(spec.canonicalText)\n```\n"
         return text
+    }
+
+    /// The batch-norm convergence warning pretraining's history gives (`BatchNormConvergence`), or nil.
+    var batchNormWarning: String? {
+        guard plan.spec.pretrain != nil, let history = (try? String(contentsOf: folder.appendingPathComponent("history.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }),
+              let stage = history.header.firstIndex(of: "stage"), let epoch = history.header.firstIndex(of: "epoch"), let step = history.header.firstIndex(of: "step"),
+              let accuracy = history.header.firstIndex(of: "accuracy"), let validation = history.header.firstIndex(of: "val_accuracy") else { return nil }
+        let rows = history.rows.filter { $0[stage] == "pretrain" }.compactMap { row -> (epoch: Int, step: Int, accuracy: Double, validationAccuracy: Double)? in
+            guard let e = Int(row[epoch]), let s = Int(row[step]), let a = Double(row[accuracy]), let v = Double(row[validation]) else { return nil }
+            return (e, s, a, v)
+        }
+        // The momentum every batch norm of the network uses: the spec's override, else the graph's largest.
+        let momentum = plan.spec.model.batchnormMomentum.map(Float.init) ?? (try? String(contentsOfFile: plan.modelFile, encoding: .utf8)).flatMap { text in
+            try? ModelParameters(section: plan.spec.model, graphText: text).build(frames: ModelBudget.featureShape(plan.spec.features).frames,
+                                                                                  bands: ModelBudget.featureShape(plan.spec.features).bands, seed: 0)
+        }?.batchNorms.map(\.momentum).max()
+        return momentum.flatMap { BatchNormConvergence.firstWarning(epochs: rows, momentum: $0) }
     }
 
     /// One row per metric: its value and, when metrics.csv has its `_lo`/`_hi` bounds, the interval.

@@ -164,6 +164,12 @@ public struct SoftmaxPretraining {
                 row.validationLoss = loss
                 row.validationAccuracy = accuracy
                 monitored = loss
+                // On standard error as it happens; the report finds it again in history.csv.
+                if let momentum = model.batchNorms.map(\.momentum).max(),
+                   let warning = BatchNormConvergence.warning(epoch: row.epoch, trainingAccuracy: row.accuracy ?? 0, validationAccuracy: accuracy,
+                                                              stepsPerEpoch: batchesPerEpoch, momentum: momentum) {
+                    progress.endEpoch("warning: " + warning)
+                }
             }
             state.history.append(row)
             progress.endEpoch(String(format: "pretrain epoch %d: loss %.4f acc %.3f val_loss %@ val_acc %@ (%.1fs)", row.epoch, row.loss, row.accuracy ?? 0,
