@@ -146,7 +146,8 @@ public func conv2d(_ x: Variable, kernel: Variable, bias: Variable?, stride: (In
         kernel.value.scalars.withUnsafeBufferPointer { w in
             y.scalars.withUnsafeMutableBufferPointer { out in
                 if winograd {
-                    WinogradConvolution(kernel: w.baseAddress!, inputChannels: g.inputChannels, outputChannels: g.outputChannels, adjoint: false)
+                    WinogradConvolution(kernel: w.baseAddress!, inputChannels: g.inputChannels, outputChannels: g.outputChannels, adjoint: false,
+                                        tile: .best(height: g.height, width: g.width))
                         .run(input.baseAddress!, out.baseAddress!, batch: g.batch, height: g.height, width: g.width)
                     return
                 }
@@ -185,7 +186,8 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
                     let winograd = WinogradConvolution.applies(to: g)
                     let dxPointer: UnsafeMutablePointer<Float>? = x.requiresGradient && !winograd ? dxBuffer.baseAddress : nil
                     if x.requiresGradient && winograd {
-                        WinogradConvolution(kernel: w.baseAddress!, inputChannels: g.inputChannels, outputChannels: g.outputChannels, adjoint: true)
+                        WinogradConvolution(kernel: w.baseAddress!, inputChannels: g.inputChannels, outputChannels: g.outputChannels, adjoint: true,
+                                            tile: .best(height: g.height, width: g.width))
                             .run(gradient.baseAddress!, dxBuffer.baseAddress!, batch: g.batch, height: g.height, width: g.width)
                     }
                     guard let dxPointer else { return }
@@ -219,7 +221,8 @@ func conv2dBackward(_ dy: Tensor, x: Variable, kernel: Variable, bias: Variable?
         let scalars = x.value.scalars.withUnsafeBufferPointer { input in
             dy.scalars.withUnsafeBufferPointer { gradient in
                 WinogradConvolution.kernelGradient(input: input.baseAddress!, gradient: gradient.baseAddress!, batch: g.batch, height: g.height,
-                                                   width: g.width, inputChannels: g.inputChannels, outputChannels: g.outputChannels)
+                                                   width: g.width, inputChannels: g.inputChannels, outputChannels: g.outputChannels,
+                                                   tile: .best(height: g.height, width: g.width))
             }
         }
         dw = Tensor(shape: kernel.shape, scalars: scalars)

@@ -30,7 +30,8 @@ public enum Numerics {
     /// code version of every stage that runs a network, so their cache entries renew with it.
     /// 3: the Haswell kernel family whatever the CPU, work cut by problem size, not thread count.
     /// 4: Winograd and im2col kernel gradients summed over fixed sample groups, in order.
-    public static let version = 4
+    /// 5: Winograd F(4×4, 3×3) on maps where it needs fewer multiplications than F(2×2, 3×3).
+    public static let version = 5
 
     /// The OpenBLAS kernel family reproducible numerics use.
     public static let reproducibleKernel = "Haswell"

@@ -10,13 +10,14 @@ import Darwin
 enum Scratch {
     /// The buffers of one thread, by slot.
     final class Buffers {
-        var pointers: [UnsafeMutablePointer<Float>?] = [nil, nil, nil]
-        var capacities: [Int] = [0, 0, 0]
+        var pointers = [UnsafeMutablePointer<Float>?](repeating: nil, count: Slot.allCases.count)
+        var capacities = [Int](repeating: 0, count: Slot.allCases.count)
         deinit { for pointer in pointers { pointer?.deallocate() } }
     }
 
-    /// Slots in use.
-    enum Slot: Int { case columns = 0, transformed = 1, products = 2 }
+    /// Slots in use: im2col columns; Winograd's transformed tiles, their products, transformed
+    /// filter, reordered kernel (the adjoint's) and kernel-gradient sums.
+    enum Slot: Int, CaseIterable { case columns = 0, transformed, products, filter, kernel, partial }
 
     nonisolated(unsafe) static var key: pthread_key_t = {
         var key = pthread_key_t()

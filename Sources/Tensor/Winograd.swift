@@ -1,150 +1,170 @@
-/// Winograd F(2×2, 3×3) for 3×3 convolutions with stride 1, no dilation and TF `same`
-/// padding (one pixel on each side), over NHWC.
+/// Winograd F(m×m, 3×3) for 3×3 convolutions with stride 1, no dilation and TF `same` padding
+/// (one pixel on each side), over NHWC; m is 2 or 4 (`WinogradTile`), chosen by the map size.
 ///
-/// Each 2×2 block of outputs ("tile") is computed from a 4×4 input patch as
-/// Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A, so a convolution becomes 16 GEMMs of
-/// [tiles × C_in] · [C_in × C_out] (one per position in the 4×4 transformed tile) with 2.25×
-/// fewer multiplications than im2col + GEMM. The transforms run across channels, which are
-/// contiguous in NHWC, so every step is a vector loop. The input gradient is the same
-/// convolution of the output gradient with the kernel flipped in space and its channel axes
-/// swapped, so forward and backward share one kernel. The im2col path stays beside it as the
+/// Each m×m block of outputs ("tile") is computed from an α×α input patch (α = m + 2) as
+/// Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A, so a convolution becomes α² GEMMs of
+/// [tiles × C_in] · [C_in × C_out] (one per position in the transformed tile): 2.25× fewer
+/// multiplications than im2col + GEMM with F(2×2), 4× with F(4×4). The transforms run across
+/// channels, which are contiguous in NHWC, so every step is a vector loop. The input gradient is
+/// the same convolution of the output gradient with the kernel flipped in space and its channel
+/// axes swapped, so forward and backward share one kernel. The im2col path stays beside it as the
 /// test oracle (`Tests/TensorTests`).
 struct WinogradConvolution {
-    /// Transformed filter: 16 matrices [C_in × C_out], one per tile position.
-    let filter: [Float]
+    /// The tile size.
+    let tile: WinogradTile
+    /// Transformed filter: α² matrices [C_in × C_out], one per tile position.
+    let filter: UnsafePointer<Float>
     let inputChannels: Int, outputChannels: Int
 
-    /// Whether a convolution's geometry is one Winograd F(2×2, 3×3) computes.
+    /// Whether a convolution's geometry is one Winograd computes.
     static func applies(to g: ConvolutionGeometry) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
             && g.dilationHeight == 1 && g.dilationWidth == 1 && g.padTop == 1 && g.padLeft == 1
             && g.outputHeight == g.height && g.outputWidth == g.width
     }
 
-    /// Transforms a kernel [3, 3, C_in, C_out]; `adjoint` builds the input-gradient convolution's
-    /// filter instead: the kernel flipped in space with C_in and C_out swapped.
-    init(kernel: UnsafePointer<Float>, inputChannels cin: Int, outputChannels cout: Int, adjoint: Bool) {
+    /// Transforms a kernel [3, 3, C_in, C_out] to U = G g Gᵀ; `adjoint` builds the input-gradient
+    /// convolution's filter instead: the kernel flipped in space with C_in and C_out swapped. The
+    /// filter lives in this thread's scratch (`Scratch.Slot.filter`): use it before this thread
+    /// makes another.
+    init(kernel: UnsafePointer<Float>, inputChannels cin: Int, outputChannels cout: Int, adjoint: Bool, tile: WinogradTile) {
         let (rows, columns) = adjoint ? (cout, cin) : (cin, cout)
+        self.tile = tile
         inputChannels = rows
         outputChannels = columns
-        var transformed = [Float](unsafeUninitializedCapacity: 16 * rows * columns) { _, count in count = 16 * rows * columns }
-        transformed.withUnsafeMutableBufferPointer { u in
-            let base = u.baseAddress!
-            let size = rows * columns
-            // One filter tap g[i][j] as a [rows × columns] matrix, flipped and transposed for the adjoint.
-            func tap(_ i: Int, _ j: Int, _ row: Int, _ column: Int) -> Float {
-                adjoint ? kernel[((2 - i) * 3 + (2 - j)) * cin * cout + column * cout + row]
-                        : kernel[(i * 3 + j) * cin * cout + row * cout + column]
+        let alpha = tile.patch, size = rows * columns
+        // The taps as [3, 3, rows, columns]: the kernel itself, or flipped and transposed.
+        var taps = kernel
+        if adjoint {
+            let flipped = Scratch.buffer(.kernel, count: 9 * size)
+            Parallel.chunks(9 * cout, minimumPerChunk: max(1, 8192 / cin)) { _, range in
+                for index in range {
+                    let (tap, row) = (index / cout, index % cout)
+                    let source = kernel + (8 - tap) * size, target = flipped + tap * size + row * columns
+                    for column in 0..<columns { target[column] = source[column * cout + row] }
+                }
             }
-            for row in 0..<rows {
-                for column in 0..<columns {
-                    let (g00, g01, g02) = (tap(0, 0, row, column), tap(0, 1, row, column), tap(0, 2, row, column))
-                    let (g10, g11, g12) = (tap(1, 0, row, column), tap(1, 1, row, column), tap(1, 2, row, column))
-                    let (g20, g21, g22) = (tap(2, 0, row, column), tap(2, 1, row, column), tap(2, 2, row, column))
-                    // (G g) Gᵀ with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]: row i of G g is
-                    // (a, b, c); its transformed row is (a, ½(a + b + c), ½(a − b + c), c).
-                    func emit(_ i: Int, _ a: Float, _ b: Float, _ c: Float) {
-                        let at = base + i * 4 * size + row * columns + column
-                        at[0] = a
-                        at[size] = 0.5 * (a + b + c)
-                        at[2 * size] = 0.5 * (a - b + c)
-                        at[3 * size] = c
-                    }
-                    emit(0, g00, g01, g02)
-                    emit(1, 0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22))
-                    emit(2, 0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22))
-                    emit(3, g20, g21, g22)
+            taps = UnsafePointer(flipped)
+        }
+        let output = Scratch.buffer(.filter, count: tile.positions * size)
+        // Row by row of C_in (C_out for the adjoint), over vectors of the other channel axis:
+        // G along the taps' columns, then along their rows.
+        Parallel.chunks(rows, minimumPerChunk: max(1, 8192 / columns)) { _, range in
+            let scratch = TileScratch(vectors: 3 * alpha, channels: columns)
+            defer { scratch.deallocate() }
+            let (left, sources, targets) = (scratch.rows, scratch.sources, scratch.targets)
+            for row in range {
+                for i in 0..<3 {
+                    for j in 0..<3 { sources[j] = taps + (i * 3 + j) * size + row * columns }
+                    for q in 0..<alpha { targets[q] = left + (i * alpha + q) * columns }
+                    tile.transformFilter(sources, targets, count: columns)
+                }
+                for q in 0..<alpha {
+                    for i in 0..<3 { sources[i] = UnsafePointer(left + (i * alpha + q) * columns) }
+                    for p in 0..<alpha { targets[p] = output + (p * alpha + q) * size + row * columns }
+                    tile.transformFilter(sources, targets, count: columns)
                 }
             }
         }
-        filter = transformed
+        filter = UnsafePointer(output)
     }
 
-    /// Tiles of one sample: ⌈H/2⌉ × ⌈W/2⌉.
-    static func tiles(height: Int, width: Int) -> Int { ((height + 1) / 2) * ((width + 1) / 2) }
-
-    /// Bᵀ d B for every tile of one sample, with Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]];
-    /// position p of tile t goes to `transformed[p][tileOffset + t][channel]`.
-    static func transformInput(_ input: UnsafePointer<Float>, channels c: Int, into transformed: UnsafeMutablePointer<Float>, tileOffset: Int,
-                               tileCount: Int, height: Int, width: Int, tileRows: Range<Int>? = nil) {
-        let tileColumns = (width + 1) / 2
+    /// Bᵀ d B for every tile of one sample; position p of tile t goes to
+    /// `transformed[p][tileOffset + t][channel]`.
+    static func transformInput(_ tile: WinogradTile, _ input: UnsafePointer<Float>, channels c: Int, into transformed: UnsafeMutablePointer<Float>,
+                               tileOffset: Int, tileCount: Int, height: Int, width: Int, tileRows: Range<Int>) {
+        let alpha = tile.patch, m = tile.outputs, tileColumns = tile.tileColumns(width)
         let stride = tileCount * c
-        // The 4×4 patch's rows after the column transform: 16 vectors of C channels.
-        let (rowsBuffer, zeros) = tileScratch(vectors: 16, channels: c)
-        defer { rowsBuffer.deallocate() }
-        for tileRow in tileRows ?? 0..<((height + 1) / 2) {
+        // The α×α patch after the transform along its rows: α² vectors of C channels.
+        let scratch = TileScratch(vectors: alpha * alpha, channels: c)
+        defer { scratch.deallocate() }
+        let (rows, sources, targets) = (scratch.rows, scratch.sources, scratch.targets)
+        for tileRow in tileRows {
             for tileColumn in 0..<tileColumns {
-                let top = tileRow * 2 - 1, left = tileColumn * 2 - 1
-                // Column transform of each of the four patch rows: r[i][·] = d[i][·] Bᵀ-combined along columns.
-                for i in 0..<4 {
+                let top = tileRow * m - 1, left = tileColumn * m - 1
+                for i in 0..<alpha {
                     let y = top + i
                     let rowInside = y >= 0 && y < height
                     // Pixels outside the input read a zero vector (the `same` padding).
-                    func pixel(_ j: Int) -> UnsafePointer<Float> {
-                        rowInside && left + j >= 0 && left + j < width ? input + (y * width + left + j) * c : zeros
+                    for j in 0..<alpha {
+                        let x = left + j
+                        sources[j] = rowInside && x >= 0 && x < width ? input + (y * width + x) * c : scratch.zeros
+                        targets[j] = rows + (i * alpha + j) * c
                     }
-                    let (d0, d1, d2, d3) = (pixel(0), pixel(1), pixel(2), pixel(3))
-                    let r = rowsBuffer + i * 4 * c
-                    for channel in 0..<c {
-                        r[channel] = d0[channel] - d2[channel]
-                        r[c + channel] = d1[channel] + d2[channel]
-                        r[2 * c + channel] = d2[channel] - d1[channel]
-                        r[3 * c + channel] = d1[channel] - d3[channel]
-                    }
+                    tile.transformInput(sources, targets, count: c)
                 }
-                // Row transform, written to the 16 positions.
-                let tile = tileOffset + tileRow * tileColumns + tileColumn
-                for j in 0..<4 {
-                    let r0 = rowsBuffer + j * c, r1 = rowsBuffer + (4 + j) * c, r2 = rowsBuffer + (8 + j) * c, r3 = rowsBuffer + (12 + j) * c
-                    let o0 = transformed + (0 * 4 + j) * stride + tile * c
-                    let o1 = transformed + (1 * 4 + j) * stride + tile * c
-                    let o2 = transformed + (2 * 4 + j) * stride + tile * c
-                    let o3 = transformed + (3 * 4 + j) * stride + tile * c
-                    for channel in 0..<c {
-                        o0[channel] = r0[channel] - r2[channel]
-                        o1[channel] = r1[channel] + r2[channel]
-                        o2[channel] = r2[channel] - r1[channel]
-                        o3[channel] = r1[channel] - r3[channel]
+                // Along the columns, written to the α² positions.
+                let at = tileOffset + tileRow * tileColumns + tileColumn
+                for j in 0..<alpha {
+                    for i in 0..<alpha {
+                        sources[i] = UnsafePointer(rows + (i * alpha + j) * c)
+                        targets[i] = transformed + (i * alpha + j) * stride + at * c
                     }
+                    tile.transformInput(sources, targets, count: c)
                 }
             }
         }
     }
 
-    /// Aᵀ m A for every tile of one sample, with Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]: the 2×2
-    /// outputs, clipped at the bottom and right edges.
+    /// Aᵀ M A for every tile of one sample: the m×m outputs, clipped at the bottom and right edges.
     func transformOutput(_ products: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, tileOffset: Int, tileCount: Int,
-                         height: Int, width: Int, tileRows: Range<Int>? = nil) {
-        let c = outputChannels
-        let tileColumns = (width + 1) / 2
+                         height: Int, width: Int, tileRows: Range<Int>) {
+        let c = outputChannels, alpha = tile.patch, m = tile.outputs, tileColumns = tile.tileColumns(width)
         let stride = tileCount * c
-        let rowsBuffer = UnsafeMutablePointer<Float>.allocate(capacity: 8 * c)
-        defer { rowsBuffer.deallocate() }
-        for tileRow in tileRows ?? 0..<((height + 1) / 2) {
+        // m × α vectors after the transform along columns, then one vector that clipped outputs go to.
+        let scratch = TileScratch(vectors: m * alpha + 1, channels: c)
+        defer { scratch.deallocate() }
+        let (rows, sources, targets) = (scratch.rows, scratch.sources, scratch.targets)
+        let discard = rows + m * alpha * c
+        for tileRow in tileRows {
             for tileColumn in 0..<tileColumns {
-                let tile = tileOffset + tileRow * tileColumns + tileColumn
-                // Combine the four rows of each column j into two: s0 = m0 + m1 + m2, s1 = m1 − m2 − m3.
-                for j in 0..<4 {
-                    let m0 = products + (0 * 4 + j) * stride + tile * c, m1 = products + (1 * 4 + j) * stride + tile * c
-                    let m2 = products + (2 * 4 + j) * stride + tile * c, m3 = products + (3 * 4 + j) * stride + tile * c
-                    let s0 = rowsBuffer + j * c, s1 = rowsBuffer + (4 + j) * c
-                    for channel in 0..<c {
-                        s0[channel] = m0[channel] + m1[channel] + m2[channel]
-                        s1[channel] = m1[channel] - m2[channel] - m3[channel]
-                    }
+                let at = tileOffset + tileRow * tileColumns + tileColumn
+                for j in 0..<alpha {
+                    for i in 0..<alpha { sources[i] = products + (i * alpha + j) * stride + at * c }
+                    for a in 0..<m { targets[a] = rows + (a * alpha + j) * c }
+                    tile.transformOutput(sources, targets, count: c)
                 }
-                for a in 0..<2 {
-                    let y = tileRow * 2 + a
-                    guard y < height else { continue }
-                    let s = rowsBuffer + a * 4 * c
-                    let (s0, s1, s2, s3) = (s, s + c, s + 2 * c, s + 3 * c)
-                    let x = tileColumn * 2
-                    let left = output + (y * width + x) * c
-                    for channel in 0..<c { left[channel] = s0[channel] + s1[channel] + s2[channel] }
-                    if x + 1 < width {
-                        let right = left + c
-                        for channel in 0..<c { right[channel] = s1[channel] - s2[channel] - s3[channel] }
+                for a in 0..<m {
+                    let y = tileRow * m + a
+                    guard y < height else { break }
+                    for j in 0..<alpha { sources[j] = UnsafePointer(rows + (a * alpha + j) * c) }
+                    for b in 0..<m {
+                        let x = tileColumn * m + b
+                        targets[b] = x < width ? output + (y * width + x) * c : discard
                     }
+                    tile.transformOutput(sources, targets, count: c)
+                }
+            }
+        }
+    }
+
+    /// A dY Aᵀ for every tile of one sample's output gradient (outputs past the bottom and right
+    /// edges are zero); position p of tile t goes to `transformed[p][tileOffset + t][channel]`.
+    static func transformGradient(_ tile: WinogradTile, _ gradient: UnsafePointer<Float>, channels c: Int, into transformed: UnsafeMutablePointer<Float>,
+                                  tileOffset: Int, tileCount: Int, height: Int, width: Int, tileRows: Range<Int>) {
+        let alpha = tile.patch, m = tile.outputs, tileColumns = tile.tileColumns(width)
+        let stride = tileCount * c
+        let scratch = TileScratch(vectors: m * alpha, channels: c)
+        defer { scratch.deallocate() }
+        let (rows, sources, targets) = (scratch.rows, scratch.sources, scratch.targets)
+        for tileRow in tileRows {
+            for tileColumn in 0..<tileColumns {
+                // Each of the block's m rows, expanded along columns to α.
+                for a in 0..<m {
+                    let y = tileRow * m + a
+                    for b in 0..<m {
+                        let x = tileColumn * m + b
+                        sources[b] = y < height && x < width ? gradient + (y * width + x) * c : scratch.zeros
+                    }
+                    for j in 0..<alpha { targets[j] = rows + (a * alpha + j) * c }
+                    tile.transformGradient(sources, targets, count: c)
+                }
+                // Then along rows, for each of the α columns.
+                let at = tileOffset + tileRow * tileColumns + tileColumn
+                for j in 0..<alpha {
+                    for a in 0..<m { sources[a] = UnsafePointer(rows + (a * alpha + j) * c) }
+                    for i in 0..<alpha { targets[i] = transformed + (i * alpha + j) * stride + at * c }
+                    tile.transformGradient(sources, targets, count: c)
                 }
             }
         }
@@ -152,33 +172,35 @@ struct WinogradConvolution {
 
     /// The kernel gradient [3, 3, C_in, C_out] of the convolution of `input` [N, H, W, C_in] whose
     /// output gradient is `gradient` [N, H, W, C_out]. The forward pass is linear in U = G g Gᵀ,
-    /// so dU[p] = Σ_tiles (Bᵀ d B)[p] ⊗ (A dY Aᵀ)[p] (16 GEMMs [C_in × tiles] · [tiles × C_out])
+    /// so dU[p] = Σ_tiles (Bᵀ d B)[p] ⊗ (A dY Aᵀ)[p] (α² GEMMs [C_in × tiles] · [tiles × C_out])
     /// and dg = Gᵀ dU G. dU is summed over sample groups of a size fixed by the geometry, in order
     /// (the same bits at any thread count).
     static func kernelGradient(input: UnsafePointer<Float>, gradient: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
-                               inputChannels cin: Int, outputChannels cout: Int) -> [Float] {
-        let tilesPerSample = tiles(height: height, width: width), tileRows = (height + 1) / 2
+                               inputChannels cin: Int, outputChannels cout: Int, tile: WinogradTile) -> [Float] {
+        let tilesPerSample = tile.tiles(height: height, width: width), tileRows = tile.tileRows(height)
+        let positions = tile.positions, alpha = tile.patch
         let size = cin * cout
-        // dU accumulates group after group, in order; within a group the 16 positions' GEMMs run in
-        // parallel, each whole, so nothing depends on the thread count.
-        var partial = [Float](repeating: 0, count: 16 * size)
-        let group = samplesPerGroup(tilesPerSample: tilesPerSample, channels: max(cin, cout))
-        let transformed = Scratch.buffer(.transformed, count: 16 * tilesPerSample * group * cin)
-        let transformedGradient = Scratch.buffer(.products, count: 16 * tilesPerSample * group * cout)
-        partial.withUnsafeMutableBufferPointer { partialBuffer in
-            let partialBase = partialBuffer.baseAddress!
+        // dU accumulates group after group, in order; within a group the α² positions' GEMMs run
+        // in parallel, each whole, so nothing depends on the thread count.
+        let partial = Scratch.buffer(.partial, count: positions * size)
+        partial.update(repeating: 0, count: positions * size)
+        let group = samplesPerGroup(tilesPerSample: tilesPerSample, channels: max(cin, cout), positions: positions)
+        let transformed = Scratch.buffer(.transformed, count: positions * tilesPerSample * group * cin)
+        let transformedGradient = Scratch.buffer(.products, count: positions * tilesPerSample * group * cout)
+        do {
+            let partialBase = partial
             var first = 0
             while first < batch {
                 let count = min(group, batch - first)
                 let tileCount = tilesPerSample * count
                 forEachTileRow(samples: count, tileRows: tileRows) { s, rows in
-                    transformInput(input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample,
+                    transformInput(tile, input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample,
                                    tileCount: tileCount, height: height, width: width, tileRows: rows)
-                    transformGradient(gradient + (first + s) * height * width * cout, channels: cout, into: transformedGradient,
+                    transformGradient(tile, gradient + (first + s) * height * width * cout, channels: cout, into: transformedGradient,
                                       tileOffset: s * tilesPerSample, tileCount: tileCount, height: height, width: width, tileRows: rows)
                 }
-                Parallel.chunks(16) { _, positions in
-                    for position in positions {
+                Parallel.chunks(positions) { _, range in
+                    for position in range {
                         gemm(.transposed, .none, m: cin, n: cout, k: tileCount, a: transformed + position * tileCount * cin,
                              b: transformedGradient + position * tileCount * cout, beta: 1, c: partialBase + position * size)
                     }
@@ -186,92 +208,36 @@ struct WinogradConvolution {
                 first += count
             }
         }
-        // dg = Gᵀ dU G with Gᵀ = [[1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]], per (C_in, C_out) pair.
+        // dg = Gᵀ dU G over blocks of (C_in, C_out) pairs: Gᵀ along dU's columns, then along its rows.
         var result = [Float](unsafeUninitializedCapacity: 9 * size) { _, initialized in initialized = 9 * size }
-        partial.withUnsafeBufferPointer { partialBuffer in
-            result.withUnsafeMutableBufferPointer { out in
-                let (partialBase, outBase) = (partialBuffer.baseAddress!, out.baseAddress!)
-                Parallel.chunks(size, minimumPerChunk: 4096) { _, range in
-                  withUnsafeTemporaryAllocation(of: Float.self, capacity: 28) { temporary in
-                    let u = temporary.baseAddress!, left = u + 16
-                    for index in range {
-                        for position in 0..<16 { u[position] = partialBase[position * size + index] }
-                        // Columns first: each row p of dU (four values) becomes three.
-                        for p in 0..<4 {
-                            let (a, b, c, d) = (u[p * 4], u[p * 4 + 1], u[p * 4 + 2], u[p * 4 + 3])
-                            left[p * 3] = a + 0.5 * (b + c)
-                            left[p * 3 + 1] = 0.5 * (b - c)
-                            left[p * 3 + 2] = 0.5 * (b + c) + d
-                        }
-                        for j in 0..<3 {
-                            let (a, b, c, d) = (left[j], left[3 + j], left[6 + j], left[9 + j])
-                            outBase[(0 * 3 + j) * size + index] = a + 0.5 * (b + c)
-                            outBase[(1 * 3 + j) * size + index] = 0.5 * (b - c)
-                            outBase[(2 * 3 + j) * size + index] = 0.5 * (b + c) + d
-                        }
+        result.withUnsafeMutableBufferPointer { out in
+            let outBase = out.baseAddress!, block = 1024
+            Parallel.chunks((size + block - 1) / block, minimumPerChunk: 4) { _, range in
+                let scratch = TileScratch(vectors: 3 * alpha, channels: block)
+                defer { scratch.deallocate() }
+                let (left, sources, targets) = (scratch.rows, scratch.sources, scratch.targets)
+                for blockIndex in range {
+                    let start = blockIndex * block, count = min(block, size - start)
+                    for p in 0..<alpha {
+                        for q in 0..<alpha { sources[q] = UnsafePointer(partial + (p * alpha + q) * size + start) }
+                        for j in 0..<3 { targets[j] = left + (p * 3 + j) * block }
+                        tile.transformFilterGradient(sources, targets, count: count)
                     }
-                  }
+                    for j in 0..<3 {
+                        for p in 0..<alpha { sources[p] = UnsafePointer(left + (p * 3 + j) * block) }
+                        for i in 0..<3 { targets[i] = outBase + (i * 3 + j) * size + start }
+                        tile.transformFilterGradient(sources, targets, count: count)
+                    }
                 }
             }
         }
         return result
     }
 
-    /// A dY Aᵀ for every tile of one sample's output gradient, with A = [[1, 0], [1, 1], [1, −1], [0, −1]]
-    /// (outputs past the bottom and right edges are zero); position p of tile t goes to
-    /// `transformed[p][tileOffset + t][channel]`.
-    static func transformGradient(_ gradient: UnsafePointer<Float>, channels c: Int, into transformed: UnsafeMutablePointer<Float>,
-                                  tileOffset: Int, tileCount: Int, height: Int, width: Int, tileRows: Range<Int>? = nil) {
-        let tileColumns = (width + 1) / 2
-        let stride = tileCount * c
-        let (rowsBuffer, zeros) = tileScratch(vectors: 8, channels: c)
-        defer { rowsBuffer.deallocate() }
-        for tileRow in tileRows ?? 0..<((height + 1) / 2) {
-            for tileColumn in 0..<tileColumns {
-                // Row a of the 2×2 gradient block, expanded along columns to four: (d0, d0 + d1, d0 − d1, −d1).
-                for a in 0..<2 {
-                    let y = tileRow * 2 + a, x = tileColumn * 2
-                    let d0 = y < height ? gradient + (y * width + x) * c : zeros
-                    let d1 = y < height && x + 1 < width ? gradient + (y * width + x + 1) * c : zeros
-                    let r = rowsBuffer + a * 4 * c
-                    for channel in 0..<c {
-                        r[channel] = d0[channel]
-                        r[c + channel] = d0[channel] + d1[channel]
-                        r[2 * c + channel] = d0[channel] - d1[channel]
-                        r[3 * c + channel] = -d1[channel]
-                    }
-                }
-                // Then along rows: (r0, r0 + r1, r0 − r1, −r1) for each of the four columns.
-                let tile = tileOffset + tileRow * tileColumns + tileColumn
-                for j in 0..<4 {
-                    let r0 = rowsBuffer + j * c, r1 = rowsBuffer + (4 + j) * c
-                    let o0 = transformed + (0 * 4 + j) * stride + tile * c
-                    let o1 = transformed + (1 * 4 + j) * stride + tile * c
-                    let o2 = transformed + (2 * 4 + j) * stride + tile * c
-                    let o3 = transformed + (3 * 4 + j) * stride + tile * c
-                    for channel in 0..<c {
-                        o0[channel] = r0[channel]
-                        o1[channel] = r0[channel] + r1[channel]
-                        o2[channel] = r0[channel] - r1[channel]
-                        o3[channel] = -r1[channel]
-                    }
-                }
-            }
-        }
-    }
-
-    /// One allocation holding `vectors` working vectors of C channels, then one zero vector (what
-    /// pixels in the padding read); the caller deallocates the first pointer.
-    static func tileScratch(vectors: Int, channels: Int) -> (rows: UnsafeMutablePointer<Float>, zeros: UnsafePointer<Float>) {
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: (vectors + 1) * channels)
-        (buffer + vectors * channels).initialize(repeating: 0, count: channels)
-        return (buffer, UnsafePointer(buffer + vectors * channels))
-    }
-
-    /// Samples per group so that each transformed buffer stays near 4 M floats (16 MB): a function
+    /// Samples per group so that each transformed buffer stays near 1 M floats (4 MB): a function
     /// of the geometry only, so every thread count cuts the batch the same way.
-    static func samplesPerGroup(tilesPerSample: Int, channels: Int) -> Int {
-        max(1, (1 << 20) / max(1, 16 * tilesPerSample * channels))
+    static func samplesPerGroup(tilesPerSample: Int, channels: Int, positions: Int) -> Int {
+        max(1, (1 << 20) / max(1, positions * tilesPerSample * channels))
     }
 
     /// Calls `body(sample, tileRows)` over every tile row of `samples` samples, in parallel: the
@@ -290,26 +256,27 @@ struct WinogradConvolution {
 
     /// Runs the convolution over a whole batch: `input` [N, H, W, C_in] → `output` [N, H, W, C_out].
     /// The batch goes in groups of a size fixed by the geometry; in each, the transforms run in
-    /// parallel over tile rows and the 16 GEMMs in parallel over positions, each GEMM whole.
+    /// parallel over tile rows and the α² GEMMs in parallel over positions, each GEMM whole.
     func run(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int, height: Int, width: Int) {
-        let tilesPerSample = Self.tiles(height: height, width: width), tileRows = (height + 1) / 2
-        let cin = inputChannels, cout = outputChannels
-        let group = Self.samplesPerGroup(tilesPerSample: tilesPerSample, channels: max(cin, cout))
-        let transformed = Scratch.buffer(.transformed, count: 16 * tilesPerSample * group * cin)
-        let products = Scratch.buffer(.products, count: 16 * tilesPerSample * group * cout)
-        filter.withUnsafeBufferPointer { u in
+        let tilesPerSample = tile.tiles(height: height, width: width), tileRows = tile.tileRows(height)
+        let cin = inputChannels, cout = outputChannels, positions = tile.positions, tile = tile
+        let group = Self.samplesPerGroup(tilesPerSample: tilesPerSample, channels: max(cin, cout), positions: positions)
+        let transformed = Scratch.buffer(.transformed, count: positions * tilesPerSample * group * cin)
+        let products = Scratch.buffer(.products, count: positions * tilesPerSample * group * cout)
+        do {
+            let u = filter
             var first = 0
             while first < batch {
                 let count = min(group, batch - first)
                 let tileCount = tilesPerSample * count
                 Self.forEachTileRow(samples: count, tileRows: tileRows) { s, rows in
-                    Self.transformInput(input + (first + s) * height * width * cin, channels: cin, into: transformed, tileOffset: s * tilesPerSample,
-                                        tileCount: tileCount, height: height, width: width, tileRows: rows)
+                    Self.transformInput(tile, input + (first + s) * height * width * cin, channels: cin, into: transformed,
+                                        tileOffset: s * tilesPerSample, tileCount: tileCount, height: height, width: width, tileRows: rows)
                 }
-                Parallel.chunks(16) { _, positions in
-                    for position in positions {
+                Parallel.chunks(positions) { _, range in
+                    for position in range {
                         gemm(.none, .none, m: tileCount, n: cout, k: cin, a: transformed + position * tileCount * cin,
-                             b: u.baseAddress! + position * cin * cout, c: products + position * tileCount * cout)
+                             b: u + position * cin * cout, c: products + position * tileCount * cout)
                     }
                 }
                 Self.forEachTileRow(samples: count, tileRows: tileRows) { s, rows in
@@ -319,5 +286,29 @@ struct WinogradConvolution {
                 first += count
             }
         }
+    }
+}
+
+/// One transform call's working memory: `vectors` vectors of C channels, a zero vector (what
+/// pixels in the padding read), and the source and target pointer lists of the 1-D transforms.
+struct TileScratch {
+    let rows: UnsafeMutablePointer<Float>
+    let zeros: UnsafePointer<Float>
+    let sources: UnsafeMutablePointer<UnsafePointer<Float>>
+    let targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+
+    init(vectors: Int, channels: Int) {
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: (vectors + 1) * channels)
+        (buffer + vectors * channels).initialize(repeating: 0, count: channels)
+        rows = buffer
+        zeros = UnsafePointer(buffer + vectors * channels)
+        sources = .allocate(capacity: 8)
+        targets = .allocate(capacity: 8)
+    }
+
+    func deallocate() {
+        rows.deallocate()
+        sources.deallocate()
+        targets.deallocate()
     }
 }

@@ -57,16 +57,22 @@ import Tensor
         }
     }
 
+    /// The block's 3×3 convolutions run Winograd F(4×4, 3×3) (on its 5×4 map), whose transforms
+    /// round more than PyTorch's direct convolution: about 1e-6 of the largest value, which batch
+    /// normalisation over 4 channels and a relative floor of 1e-2 make up to 6e-4 element-wise
+    /// (F(2×2) stayed under 1e-4). `WinogradTests` holds each kernel to im2col at 1e-5.
+    static let winogradTolerance = 1e-3
+
     @Test func residualBlockForwardGradientsAndRunningStatistics() {
         let block = ResidualBlock(prefix: "residual.initial")
         let tape = Tape()
         let inputGradient = GradientCollector()
         let x = tape.leaf(Self.reference["residual.input"]!, sink: inputGradient)
         let y = block(x, tape: tape)
-        Self.expectClose(y.value, "residual.output")
+        Self.expectClose(y.value, "residual.output", tolerance: Self.winogradTolerance)
         tape.backward(from: sumAll(multiply(y, tape.constant(Self.reference["residual.projection"]!))))
-        Self.expectClose(inputGradient.gradient!, "residual.grad.input")
-        for (name, parameter) in block.named { Self.expectClose(parameter.gradient, "residual.grad.\(name)") }
+        Self.expectClose(inputGradient.gradient!, "residual.grad.input", tolerance: Self.winogradTolerance)
+        for (name, parameter) in block.named { Self.expectClose(parameter.gradient, "residual.grad.\(name)", tolerance: Self.winogradTolerance) }
         for (name, layer) in [("bn0", block.bn0), ("bn1", block.bn1), ("bn2", block.bn2)] {
             Self.expectClose(layer.statistics.mean, "residual.\(name).running_mean")
             Self.expectClose(layer.statistics.variance, "residual.\(name).running_var")
@@ -85,7 +91,7 @@ import Tensor
             tape.backward(from: sumAll(multiply(y, tape.constant(Self.reference["residual.projection"]!))))
             optimizer.step(parameters)
         }
-        for (name, parameter) in block.named { Self.expectClose(parameter.value, "residual.\(optimizerName).\(name)", tolerance: 2e-4) }
+        for (name, parameter) in block.named { Self.expectClose(parameter.value, "residual.\(optimizerName).\(name)", tolerance: 2 * Self.winogradTolerance) }
     }
 
     @Test func squeezeExciteBlock() {
