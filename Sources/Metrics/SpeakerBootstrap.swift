@@ -211,6 +211,20 @@ public struct SpeakerBootstrap: Sendable {
 }
 
 extension ConfidenceInterval {
+    /// The fewest speakers a paired difference can be called significant on at 95 %: with n
+    /// speakers, n differences that all point one way happen by chance with probability 2^(1−n)
+    /// (a two-sided sign test), under 0.05 only from n = 6. Below that a bootstrap interval that
+    /// leaves out zero is an artefact of resampling too few clusters, not evidence.
+    public static let minimumSpeakersForSignificance = 6
+
+    /// The verdict on a paired difference over `speakers` speakers.
+    public func verdict(speakers: Int) -> String {
+        guard speakers >= Self.minimumSpeakersForSignificance else {
+            return "too few speakers (\(speakers)) to tell"
+        }
+        return excludesZero ? "significant" : "not significant"
+    }
+
     /// Whether the interval leaves out zero: for a paired difference, a significant one.
     public var excludesZero: Bool { lower > 0 || upper < 0 }
 

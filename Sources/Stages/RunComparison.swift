@@ -78,7 +78,8 @@ public struct RunComparison {
                         SpeakerLabelledTrials(trials: trials.trials, enrolmentSpeakers: trials.enrolmentSpeakers, testSpeakers: trials.testSpeakers, speakerCount: bootstrap.multiplicities[0].count)
                     }
                     let differences = try bootstrap.pairedDifferences(metrics, widened(b.trials), widened(a.trials))
-                    for metric in metrics { table.append(Self.row(metric.rawValue, reference, run, differences[metric]!)) }
+                    let speakers = Set(a.trials.testSpeakers).union(a.trials.enrolmentSpeakers.compactMap { $0 }).count
+                    for metric in metrics { table.append(Self.row(metric.rawValue, reference, run, differences[metric]!, speakers: speakers)) }
                 } else {
                     unpaired.append("verification: the runs were scored on different trials, so their difference cannot be paired; compare their intervals instead")
                 }
@@ -90,7 +91,8 @@ public struct RunComparison {
                     var generator = SeededGenerator(seed: seed).split("compare-identification")
                     let bootstrap = SpeakerBootstrap(speakerCount: (a.speakers.max() ?? 0) + 1, replicates: replicates, using: &generator)
                     for (name, hitsA, hitsB) in [("si_top1", a.top1, b.top1), ("si_top5", a.top5, b.top5)] where reference.metric(name) != nil {
-                        table.append(Self.row(name, reference, run, bootstrap.pairedIdentificationDifference(hitsA, hitsB, speakers: a.speakers)))
+                        table.append(Self.row(name, reference, run, bootstrap.pairedIdentificationDifference(hitsA, hitsB, speakers: a.speakers),
+                                              speakers: Set(a.speakers).count))
                     }
                 } else {
                     unpaired.append("identification: the runs identified different test utterances, so their difference cannot be paired")
@@ -101,10 +103,11 @@ public struct RunComparison {
         return text
     }
 
-    /// A paired-difference row: both values, the difference, its interval and the verdict.
-    static func row(_ name: String, _ a: PublishedRun, _ b: PublishedRun, _ difference: ConfidenceInterval) -> [String] {
+    /// A paired-difference row: both values, the difference, its interval and the verdict (none
+    /// on fewer speakers than a paired test can decide on).
+    static func row(_ name: String, _ a: PublishedRun, _ b: PublishedRun, _ difference: ConfidenceInterval, speakers: Int) -> [String] {
         [name, a.metric(name) ?? "–", b.metric(name) ?? "–", String(format: "%+.4f", difference.estimate),
-         String(format: "[%+.4f, %+.4f]", difference.lower, difference.upper), difference.excludesZero ? "significant" : "not significant"]
+         String(format: "[%+.4f, %+.4f]", difference.lower, difference.upper), difference.verdict(speakers: speakers)]
     }
 
     /// A run's `identification.csv`: test ids, their speakers and the top-1 and top-5 hits.

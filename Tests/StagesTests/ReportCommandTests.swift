@@ -91,8 +91,9 @@ import Pipeline
         #expect(abs(Double(eerRow[3])! - delta) < 1e-3)
         let text = try comparison.report(plotPath: results.path("curves.svg"))
         #expect(text.contains("spec differences") && FileManager.default.fileExists(atPath: results.path("curves.svg")))
-        // Both points scored the same trials, so the difference is paired and judged.
-        #expect(text.contains("paired differences, lr=0.01 − lr=0.001") && text.contains("significant"), "\(text)")
+        // Both points scored the same trials, so the difference is paired and judged (here: too
+        // few test speakers for a verdict either way).
+        #expect(text.contains("paired differences, lr=0.01 − lr=0.001") && text.contains("too few speakers (4) to tell"), "\(text)")
 
         // The published report: metrics with intervals and how they were made, the DET's EER interval.
         let metricsSection: String = try String(contentsOfFile: results.path("quickstart/lr=0.01/report.md"), encoding: .utf8)
