@@ -15,12 +15,12 @@ PHASE       := bash scripts/phase.sh
 
 # The README's results tables: the synthetic-corpus runs committed under Results/. The model
 # comparison scores 48 held-out speakers (16,128 trials); the quick start is its own, small table.
-SYNTHETIC_SPECS := Experiments/baseline.yaml Experiments/quickstart.yaml Experiments/synthetic/deepspeaker.yaml \
+SYNTHETIC_SPECS := Experiments/baseline.yaml Experiments/mfcc-baseline.yaml Experiments/quickstart.yaml Experiments/synthetic/deepspeaker.yaml \
                    Experiments/synthetic/se-resnet.yaml Experiments/synthetic/attdcnn.yaml \
                    Experiments/synthetic/vggvox-resnet34.yaml Experiments/synthetic/modern.yaml \
                    Experiments/after-training/other-speakers.yaml Experiments/after-training/other-speakers-5-epochs.yaml \
                    Experiments/after-training/init-from-quickstart.yaml
-COMPARISON_TABLE := Results/baseline Results/synthetic-deepspeaker Results/synthetic-se-resnet Results/synthetic-attdcnn \
+COMPARISON_TABLE := Results/baseline Results/mfcc-baseline Results/synthetic-deepspeaker Results/synthetic-se-resnet Results/synthetic-attdcnn \
                     Results/synthetic-vggvox-resnet34 Results/synthetic-modern --by run --by model --metrics eer,min_dcf_p0.01,si_top1
 QUICKSTART_TABLE := Results/quickstart --by run --by model --metrics eer,min_dcf_p0.01,eer_seed,si_top1
 # init_from (README, After training): the quick start's model started on other speakers.

@@ -13,6 +13,7 @@ public final class FeatureExtractor {
     private let filterbank: Filterbank?
     private let packedWeights: [Float]
     private let packedOffsets: [Int]
+    private let cepstrum: CepstralTransform
 
     /// python_speech_features' eps floor, numpy `finfo(float).eps`.
     static let speechFeaturesFloor = Float(2.220446049250313e-16)
@@ -28,7 +29,7 @@ public final class FeatureExtractor {
         var fftSize = 1
         while fftSize < frameLength { fftSize *= 2 }
         switch settings.kind {
-        case .logfbank:
+        case .logfbank, .mfcc:
             spectra = FramePowerSpectra(fftSize: fftSize, frameLength: frameLength, hop: hop, preEmphasis: 0.97)
             filterbank = .speechFeatures(filters: settings.bands, fftSize: fftSize, sampleRate: rate)
         case let .logmel(scale):
@@ -43,6 +44,7 @@ public final class FeatureExtractor {
             filterbank = nil
         }
         (packedWeights, packedOffsets) = filterbank?.packed ?? ([], [])
+        cepstrum = CepstralTransform(bands: settings.kind.isCepstral ? settings.bands : 0)
     }
 
     /// The number of frames a signal of `sampleCount` samples gives.
@@ -53,7 +55,7 @@ public final class FeatureExtractor {
         switch settings.kind {
         case .logmel:
             return 1 + sampleCount / spectra.hop
-        case .logfbank, .spectrogram:
+        case .logfbank, .mfcc, .spectrogram:
             // python_speech_features `framesig`: one frame, or 1 + ⌈(n − L)/hop⌉ with the tail zero-padded.
             if sampleCount <= spectra.frameLength { return 1 }
             return 1 + (sampleCount - spectra.frameLength + spectra.hop - 1) / spectra.hop
@@ -71,7 +73,8 @@ public final class FeatureExtractor {
         let frames = frameCount(sampleCount: samples.count)
         let bins = spectra.binCount
         let batch = spectra.framesPerBatch
-        let scale: Float = (settings.kind == .logfbank ? 1 / Float(spectra.fftSize) : 1) * amplitudeScale * amplitudeScale
+        let isSpeechFeatures = settings.kind == .logfbank || settings.kind.isCepstral
+        let scale: Float = (isSpeechFeatures ? 1 / Float(spectra.fftSize) : 1) * amplitudeScale * amplitudeScale
         guard let filterbank else {
             // Spectrogram: transpose each batch back to frames × bins.
             var values = [Float](repeating: 0, count: frames * bins)
@@ -92,7 +95,6 @@ public final class FeatureExtractor {
         }
         let bands = filterbank.count
         var values = [Float](repeating: 0, count: frames * bands)
-        let isSpeechFeatures = settings.kind == .logfbank
         var accumulator = [Float](repeating: 0, count: batch)
         values.withUnsafeMutableBufferPointer { out in
             packedWeights.withUnsafeBufferPointer { weights in
@@ -126,6 +128,8 @@ public final class FeatureExtractor {
             }
             VectorLogarithm.apply(out.baseAddress!, count: out.count)
         }
-        return FeatureMatrix(frames: frames, bands: bands, values: values)
+        let logMel = FeatureMatrix(frames: frames, bands: bands, values: values)
+        if case let .mfcc(coefficients) = settings.kind { return cepstrum.apply(logMel, coefficients: coefficients) }
+        return logMel
     }
 }

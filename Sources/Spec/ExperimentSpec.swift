@@ -84,6 +84,8 @@ public struct FeaturesSpec: Codable, Hashable, Sendable {
     /// The feature kind's name (`logfbank`, `logmel`, …; the Audio layer's `FeatureKind`).
     public var kind: String
     public var bands: Int
+    /// MFCC's cepstral coefficients (nil: 20); only for `kind: mfcc`.
+    public var coefficients: Int?
     /// The sample scale's name (`int16`, `peak`, `unit`).
     public var scale: String
     /// The normalisation's name (`per-frame`, `cmvn`, `none`).
@@ -249,6 +251,10 @@ public struct EvaluateSpec: Codable, Hashable, Sendable {
     public var scoreNorm: ScoreNorm?
     /// AS-norm's top-N cohort size (nil: 100).
     public var cohortTop: Int?
+    /// Embedding normalisation before scoring.
+    public enum EmbeddingNorm: String, Codable, Hashable, Sendable { case none, standardise }
+    /// Embedding normalisation (nil: none).
+    public var embeddingNorm: EmbeddingNorm?
 }
 
 /// `execution:` — where stages run.

@@ -24,9 +24,14 @@ enum CalibrateStage: StageDefinition {
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
         let held = try StageArtifacts.load(context.inputs["features"]!, split: "calibration", holdout: parameters.holdout)
         let network = try parameters.model.trained(frames: held.frames, bands: held.bands, seed: parameters.seed, context, from: ["finetune", "pretrain"])
-        let embeddings = Dictionary(uniqueKeysWithValues: zip(held.ids, Embedding.embed(model: network, data: held)))
+        let standardisation = try parameters.normalisation.flatMap {
+            try StageArtifacts.standardisation($0, features: context.inputs["features"]!, network: network, holdout: parameters.holdout)
+        }
+        let vectors = Embedding.embed(model: network, data: held)
+        let embeddings = Dictionary(uniqueKeysWithValues: zip(held.ids, standardisation.map { s in vectors.map(s.apply) } ?? vectors))
         let normalisation = try parameters.normalisation.flatMap {
-            try StageArtifacts.normalisation($0, features: context.inputs["features"]!, network: network, holdout: parameters.holdout)
+            try StageArtifacts.normalisation($0, features: context.inputs["features"]!, network: network, holdout: parameters.holdout,
+                                             standardisation: standardisation)
         }
         let trials = try VerificationTrials(.speakerModels(enrolment: parameters.calibrate.enrolment), evaluation: held, embeddings: embeddings,
                                             seed: UInt64(parameters.seed), normalisation: normalisation)

@@ -17,13 +17,15 @@ enum EvaluateStage: StageDefinition {
         let model: ModelParameters
         let seed: Int
         let numerics: NumericsParameters?
-        /// The calibration hold-out, which the AS-norm cohort leaves out (nil without AS-norm or calibration).
+        /// The calibration hold-out, which the AS-norm cohort and the standardisation leave out (nil
+        /// without either, or without calibration).
         let cohortHoldout: CalibrationHoldout?
     }
 
     static let kind = "evaluate"
     /// The engine's numerics version and the evaluation's own (1: speaker-bootstrap intervals,
-    /// trial identities in scores.csv, identification.csv; 2: the test embeddings kept).
+    /// trial identities in scores.csv, identification.csv; 2: the test embeddings kept). `embedding_norm`
+    /// is an optional field, absent from the key unless given.
     static let codeVersion = ExperimentPlan.engineVersion * 1000 + 2
 
     /// The protocol an `evaluate:` section names.
@@ -42,7 +44,9 @@ enum EvaluateStage: StageDefinition {
         let network = try parameters.model.trained(frames: evaluation.frames, bands: evaluation.bands, seed: parameters.seed, context, from: ["finetune", "pretrain"])
         let vectors = Embedding.embed(model: network, data: evaluation)
         try EmbeddingFiles.write(ids: evaluation.ids, embeddings: vectors, to: context.output)
-        let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, vectors))
+        // Scored as the spec says: raw, or standardised with the training utterances' statistics.
+        let standardisation = try StageArtifacts.standardisation(section, features: context.inputs["features"]!, network: network, holdout: parameters.cohortHoldout)
+        let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, standardisation.map { s in vectors.map(s.apply) } ?? vectors))
         var header: [String] = [], values: [String] = []
         // One speaker bootstrap, seeded by the spec's seed, behind every interval of this evaluation.
         let speakers = Set(evaluation.labels).count
@@ -53,7 +57,8 @@ enum EvaluateStage: StageDefinition {
             values += [interval.estimate, interval.lower, interval.upper].map(ScoreFileMetrics.format)
         }
         if section.tasks.contains(.sv) {
-            let normalisation = try StageArtifacts.normalisation(section, features: context.inputs["features"]!, network: network, holdout: parameters.cohortHoldout)
+            let normalisation = try StageArtifacts.normalisation(section, features: context.inputs["features"]!, network: network, holdout: parameters.cohortHoldout,
+                                                                 standardisation: standardisation)
             let trials = try VerificationTrials(verificationProtocol(section), evaluation: evaluation, embeddings: embeddings, seed: UInt64(parameters.seed),
                                                 normalisation: normalisation)
             let metrics = try section.metrics.map(VerificationMetric.named)

@@ -1,3 +1,4 @@
+import Audio
 import Datasets
 import Foundation
 import Pipeline
@@ -51,6 +52,7 @@ public struct ExperimentPlan {
         }
         self.spec = spec
         try TrialPlanCheck.check(spec, utterances: onDisk, resolved: resolved, specPath: source.path)
+        try Self.checkCoefficients(spec.features, resolved: resolved, specPath: source.path)
         let modelText: String
         do { modelText = try String(contentsOfFile: modelFile, encoding: .utf8) } catch {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")
@@ -71,6 +73,20 @@ public struct ExperimentPlan {
     }
 
     /// Finds a model file: as given, in `Experiments/models/` above the spec, or under the working folder.
+    /// MFCC keeps at most as many coefficients as it has bands, and no other kind takes them.
+    static func checkCoefficients(_ features: FeaturesSpec, resolved: ResolvedSpec, specPath: String) throws {
+        if features.kind != "mfcc" {
+            guard let given = features.coefficients else { return }
+            throw resolved.error(at: "features.coefficients", file: specPath,
+                                 "features.coefficients: \(given) applies only to features.kind mfcc (here '\(features.kind)'); remove it or set features.kind: mfcc")
+        }
+        let coefficients = features.coefficients ?? FeatureKind.defaultCoefficients
+        guard coefficients > features.bands else { return }
+        let key = features.coefficients == nil ? "features.bands" : "features.coefficients"
+        throw resolved.error(at: key, file: specPath,
+                             "mfcc keeps \(coefficients) coefficients of \(features.bands) bands, and there are only as many coefficients as bands; lower features.coefficients or raise features.bands to at least \(coefficients)")
+    }
+
     static func resolveModel(_ name: String, specPath: String) throws -> String {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: name, isDirectory: &isFolder), !isFolder.boolValue { return name }
@@ -128,12 +144,12 @@ public struct ExperimentPlan {
         if let calibrate = spec.calibrate, let holdout {
             stages.append(Stage(CalibrateStage.self, id: "calibrate",
                                 parameters: .init(calibrate: calibrate, model: model, seed: spec.seed, numerics: numerics, holdout: holdout,
-                                                  normalisation: spec.evaluate.scoreNorm == .asNorm ? spec.evaluate : nil),
+                                                  normalisation: StageArtifacts.fitsOnTraining(spec.evaluate) ? spec.evaluate : nil),
                                 inputs: evaluateInputs))
             evaluateInputs.append("calibrate")
         }
         stages.append(Stage(EvaluateStage.self, id: "evaluate", parameters: .init(evaluate: spec.evaluate, model: model, seed: spec.seed, numerics: numerics,
-                                                                                 cohortHoldout: spec.evaluate.scoreNorm == .asNorm ? holdout : nil),
+                                                                                 cohortHoldout: StageArtifacts.fitsOnTraining(spec.evaluate) ? holdout : nil),
                             inputs: evaluateInputs))
         stages.append(Stage(ReportStage.self, id: "report", parameters: .init(features: spec.features),
                             inputs: ["prepare", "evaluate"] + (spec.pretrain != nil ? ["pretrain"] : []) + (spec.finetune != nil ? ["finetune"] : [])

@@ -21,7 +21,7 @@ public struct PairVerification: Sendable {
 
     /// Scores the pair; `operatingPoint` overrides the calibration's own.
     public init(_ first: String, _ second: String, embedder: RunEmbedder, operatingPoint requested: String?, threads: Int) throws {
-        let vectors = try embedder.embed(paths: [first, second], threads: threads)
+        let vectors = try embedder.scoringVectors(embedder.embed(paths: [first, second], threads: threads))
         let cosine = Double(Scoring.cosine(vectors[0], vectors[1]))
         score = try embedder.normalisation()?.normalise(cosine, enrolment: first, vectors[0], test: second, vectors[1]) ?? cosine
         normalised = embedder.run.evaluate.scoreNorm == .asNorm

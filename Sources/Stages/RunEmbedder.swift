@@ -49,10 +49,25 @@ public final class RunEmbedder {
     /// exactly as its evaluate stage did.
     public func normalisation() throws -> ScoreNormalisation? {
         if let made = madeNormalisation { return made }
-        madeNormalisation = try StageArtifacts.normalisation(run.evaluate, features: try run.entry("features"), network: trainedNetwork, holdout: run.cohortHoldout)
+        madeNormalisation = try StageArtifacts.normalisation(run.evaluate, features: try run.entry("features"), network: trainedNetwork, holdout: run.cohortHoldout,
+                                                             standardisation: try standardisation())
         return madeNormalisation
     }
     private var madeNormalisation: ScoreNormalisation?
+
+    /// The run's embedding standardisation (nil: embeddings are scored as they are), fitted once.
+    public func standardisation() throws -> EmbeddingStandardisation? {
+        if let made = madeStandardisation { return made }
+        madeStandardisation = try StageArtifacts.standardisation(run.evaluate, features: try run.entry("features"), network: trainedNetwork, holdout: run.cohortHoldout)
+        return madeStandardisation
+    }
+    private var madeStandardisation: EmbeddingStandardisation?
+
+    /// Embeddings as the run scores them: standardised when its evaluate stage standardised.
+    public func scoringVectors(_ vectors: [[Float]]) throws -> [[Float]] {
+        guard let standardisation = try standardisation() else { return vectors }
+        return vectors.map(standardisation.apply)
+    }
 
     /// The embedding size.
     public var dimension: Int { trainedNetwork.embeddingSize }

@@ -36,10 +36,27 @@ enum StageArtifacts {
     /// The AS-norm cohort an `evaluate:` section asks for (nil: no normalisation): the mean
     /// embedding of every speaker the network trained on (the training split less a calibration
     /// hold-out), so evaluate, calibrate, `score` and `verify` normalise against the same cohort.
-    static func normalisation(_ section: EvaluateSpec, features: URL, network: ModelGraph, holdout: CalibrationHoldout?) throws -> ScoreNormalisation? {
+    static func normalisation(_ section: EvaluateSpec, features: URL, network: ModelGraph, holdout: CalibrationHoldout?,
+                              standardisation: EmbeddingStandardisation?) throws -> ScoreNormalisation? {
         guard section.scoreNorm == .asNorm else { return nil }
         let cohort = try load(features, split: "train", holdout: holdout)
-        return ScoreNormalisation(speakerMeansOf: Embedding.embed(model: network, data: cohort), labels: cohort.labels, topN: section.cohortTop ?? 100)
+        let embedded = Embedding.embed(model: network, data: cohort)
+        return ScoreNormalisation(speakerMeansOf: standardisation.map { s in embedded.map(s.apply) } ?? embedded, labels: cohort.labels,
+                                  topN: section.cohortTop ?? 100)
+    }
+
+    /// The embedding standardisation `evaluate.embedding_norm: standardise` fits on the training
+    /// utterances (less a calibration hold-out); nil without it.
+    static func standardisation(_ section: EvaluateSpec, features: URL, network: ModelGraph, holdout: CalibrationHoldout?) throws -> EmbeddingStandardisation? {
+        guard section.embeddingNorm == .standardise else { return nil }
+        let training = try load(features, split: "train", holdout: holdout)
+        return EmbeddingStandardisation(fittedOn: Embedding.embed(model: network, data: training))
+    }
+
+    /// Whether an evaluation fits anything on the training utterances (AS-norm's cohort, the
+    /// standardisation), so a calibration hold-out must be left out of them.
+    static func fitsOnTraining(_ section: EvaluateSpec) -> Bool {
+        section.scoreNorm == .asNorm || section.embeddingNorm == .standardise
     }
 
     /// The sorted names of the speakers of these utterance ids in a features artifact.
@@ -84,7 +101,7 @@ enum StageArtifacts {
         let cutPad: CutPad = switch features.cut { case .seed: .seed(seconds: features.seconds) }
         // The schema allows only names these readers know (a test checks every one).
         return FeatureSettings(sampleRate: features.rate, voiceDecision: decision, cutPad: cutPad,
-                               kind: FeatureKind(name: features.kind)!, bands: features.bands,
+                               kind: FeatureKind(name: features.kind, coefficients: features.coefficients)!, bands: features.bands,
                                scale: SampleScale(rawValue: features.scale)!, normalization: FeatureNormalization(rawValue: features.normalization)!)
     }
 

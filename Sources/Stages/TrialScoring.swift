@@ -28,7 +28,7 @@ public enum TrialScoring {
         for name in files where !FileManager.default.fileExists(atPath: path(name)) {
             throw PipelineError("\(path(name)): no such file (named by the trial list; paths are relative to --root \(root))")
         }
-        let vectors = try embedder.embed(paths: files.map(path), threads: threads)
+        let vectors = try embedder.scoringVectors(embedder.embed(paths: files.map(path), threads: threads))
         let embeddings = Dictionary(uniqueKeysWithValues: zip(files, vectors))
         var modelEmbeddings: [String: [Float]] = [:]
         for (model, members) in file.models { modelEmbeddings[model] = Scoring.mean(members.compactMap { embeddings[$0] }) }

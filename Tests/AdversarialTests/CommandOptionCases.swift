@@ -14,7 +14,7 @@ import TestSupport
         (["audio", "features", "a.wav", "--out", "features", "--bands=0"], "--bands must be in 4…512; got 0"),
         (["audio", "features", "a.wav", "--out", "features", "--rate=0"], "--rate must be in 4000…192000; got 0"),
         (["audio", "features", "a.wav", "--out", "features", "--threads=0"], "--threads must be in 1…4096; got 0"),
-        (["audio", "features", "a.wav", "--out", "features", "--kind=mfcc"], "unknown --kind 'mfcc'"),
+        (["audio", "features", "a.wav", "--out", "features", "--kind=plp"], "unknown --kind 'plp'"),
         (["audio", "features", "a.wav", "--out", "features", "--vad=webrtc"], "unknown --vad 'webrtc'"),
         (["audio", "inspect", "a.wav", "--out", "plots", "--bands=100000"], "--bands must be in 4…512"),
         (["audio", "features", "absent.wav", "--out", "features"], "absent.wav: error: no such file"),

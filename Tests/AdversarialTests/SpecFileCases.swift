@@ -30,7 +30,7 @@ import Testing
         ("name: .cache\n", "bad.yaml:1:7: error: 'name' is '.cache'; it starts with '.'"),
         ("name: a/b\n", "bad.yaml:1:7: error: 'name' is 'a/b'"),
         ("features:\n  seconds: 0\n", "bad.yaml:2:12: error: 'features.seconds' is 0"),
-        ("features:\n  kind: mfcc\n", "bad.yaml:2:9: error: 'features.kind' is 'mfcc'; it must be one of"),
+        ("features:\n  kind: plp\n", "bad.yaml:2:9: error: 'features.kind' is 'plp'; it must be one of"),
         ("features:\n  vad: webrtc\n", "bad.yaml:2:8: error: 'features.vad' is 'webrtc'"),
         ("pretrain:\n  optimizer: {kind: adam, momentum: 0.9}\n", "'pretrain.optimizer.momentum' does not apply to kind adam"),
         ("pretrain:\n  optimizer: {kind: rmsprop}\n", "'pretrain.optimizer.kind' is 'rmsprop'"),

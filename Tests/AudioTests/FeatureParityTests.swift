@@ -58,6 +58,15 @@ import TestSupport
         try Self.check(kind: .spectrogram(logarithmic: true), scale: .unit, fixture: "spectrogram_log.npy")
     }
 
+    @Test func mfccMatchesSpeechFeatures() throws {
+        try Self.check(kind: .mfcc(coefficients: 20), scale: .int16, fixture: "mfcc_int16.npy")
+        // c0 of a silent frame is √40 · log(eps); the other coefficients of a flat frame vanish.
+        let features = FeatureExtractor(settings: FeatureSettings(voiceDecision: nil, cutPad: .none, kind: .mfcc(coefficients: 20)))
+            .features(of: try Self.samples(scale: .int16))
+        #expect(abs(features[0, 0] - Float(40.0.squareRoot() * -36.04365338911715)) < 1e-3)
+        #expect((1..<20).allSatisfy { abs(features[0, $0]) < 1e-3 })
+    }
+
     @Test func seedEdgeBinsAreTheReferenceList() {
         // Reference §2.5: the 42 edge bins of 40 HTK-mel filters, NFFT 512, 16 kHz.
         #expect(Filterbank.speechFeaturesEdgeBins(filters: 40, fftSize: 512, sampleRate: 16000) == [

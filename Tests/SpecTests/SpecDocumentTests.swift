@@ -66,6 +66,6 @@ import Pipeline
         #expect(message("type.yaml").hasPrefix(folder.path("type.yaml") + ":3:10: error: 'features.bands' must be an integer"))
         #expect(message("choice.yaml").contains(":4:11: error: 'finetune.mining' is 'hardest'; it must be one of random, hard"))
         #expect(message("cycle.yaml").contains("extends forms a cycle"))
-        #expect(message("type.yaml", overrides: ["features.band=3"]) == "--set: error: 'features.band' is not a spec key; keys here: aggressiveness, bands, cut, kind, normalization, rate, scale, seconds, vad")
+        #expect(message("type.yaml", overrides: ["features.band=3"]) == "--set: error: 'features.band' is not a spec key; keys here: aggressiveness, bands, coefficients, cut, kind, normalization, rate, scale, seconds, vad")
     }
 }
