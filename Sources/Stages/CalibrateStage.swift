@@ -28,7 +28,7 @@ enum CalibrateStage: StageDefinition {
             try StageArtifacts.standardisation($0, features: context.inputs["features"]!, network: network, holdout: parameters.holdout)
         }
         let vectors = Embedding.embed(model: network, data: held)
-        let embeddings = Dictionary(uniqueKeysWithValues: zip(held.ids, standardisation.map { s in vectors.map(s.apply) } ?? vectors))
+        let embeddings = Dictionary(uniqueKeysWithValues: zip(held.ids, StageArtifacts.standardised(vectors, by: standardisation)))
         let normalisation = try parameters.normalisation.flatMap {
             try StageArtifacts.normalisation($0, features: context.inputs["features"]!, network: network, holdout: parameters.holdout,
                                              standardisation: standardisation)

@@ -46,7 +46,7 @@ enum EvaluateStage: StageDefinition {
         try EmbeddingFiles.write(ids: evaluation.ids, embeddings: vectors, to: context.output)
         // Scored as the spec says: raw, or standardised with the training utterances' statistics.
         let standardisation = try StageArtifacts.standardisation(section, features: context.inputs["features"]!, network: network, holdout: parameters.cohortHoldout)
-        let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, standardisation.map { s in vectors.map(s.apply) } ?? vectors))
+        let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, StageArtifacts.standardised(vectors, by: standardisation)))
         var header: [String] = [], values: [String] = []
         // One speaker bootstrap, seeded by the spec's seed, behind every interval of this evaluation.
         let speakers = Set(evaluation.labels).count

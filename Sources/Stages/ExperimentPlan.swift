@@ -115,8 +115,14 @@ public struct ExperimentPlan {
     static func stages(spec: ExperimentSpec, model: ModelParameters, corpus: FileListing.Fingerprint?, initial: [String: CacheKey] = [:]) -> [Stage] {
         let numerics = NumericsParameters.of(spec.execution)
         let holdout = CalibrationHoldout.of(spec)
+        // A relative corpus root is the working directory's: prepare's key and body see it absolute
+        // (an absolute root keys as before).
+        var dataset = spec.dataset
+        if dataset.kind != .synthetic, !dataset.root.isEmpty, !dataset.root.hasPrefix("/") {
+            dataset.root = URL(fileURLWithPath: dataset.root).standardizedFileURL.path
+        }
         var stages = [
-            Stage(PrepareStage.self, id: "prepare", parameters: .init(dataset: spec.dataset, seed: spec.seed, corpus: corpus, screening: .init(spec.features))),
+            Stage(PrepareStage.self, id: "prepare", parameters: .init(dataset: dataset, seed: spec.seed, corpus: corpus, screening: .init(spec.features))),
             Stage(FeaturesStage.self, id: "features", parameters: .init(features: spec.features), inputs: ["prepare"]),
         ]
         // Another run's weights enter as a pinned stage: its key, not the path that named it, is hashed.

@@ -56,6 +56,9 @@ enum PrepareStage: StageDefinition {
             let held = Set(speakers.suffix(Int((Double(speakers.count) * dataset.testFraction).rounded())))
             utterances = utterances.map { var u = $0; u.split = held.contains(u.speaker) ? "test" : "train"; return u }
         }
+        // A relative root is the working directory's; the manifest keeps absolute paths, since the
+        // stages after prepare read it from the cache, not from here.
+        utterances = utterances.map { var u = $0; u.path = URL(fileURLWithPath: u.path).standardizedFileURL.path; return u }
         // The manifest and the score files are CSV with one row per line: a name with a line break
         // (or another control character) would split its row. Refused here, at plan time.
         let unsafe = utterances.filter { $0.path.unicodeScalars.contains { $0.properties.generalCategory == .control } }

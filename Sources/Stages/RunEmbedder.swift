@@ -65,8 +65,7 @@ public final class RunEmbedder {
 
     /// Embeddings as the run scores them: standardised when its evaluate stage standardised.
     public func scoringVectors(_ vectors: [[Float]]) throws -> [[Float]] {
-        guard let standardisation = try standardisation() else { return vectors }
-        return vectors.map(standardisation.apply)
+        StageArtifacts.standardised(vectors, by: try standardisation())
     }
 
     /// The embedding size.

@@ -40,8 +40,7 @@ enum StageArtifacts {
                               standardisation: EmbeddingStandardisation?) throws -> ScoreNormalisation? {
         guard section.scoreNorm == .asNorm else { return nil }
         let cohort = try load(features, split: "train", holdout: holdout)
-        let embedded = Embedding.embed(model: network, data: cohort)
-        return ScoreNormalisation(speakerMeansOf: standardisation.map { s in embedded.map(s.apply) } ?? embedded, labels: cohort.labels,
+        return ScoreNormalisation(speakerMeansOf: standardised(Embedding.embed(model: network, data: cohort), by: standardisation), labels: cohort.labels,
                                   topN: section.cohortTop ?? 100)
     }
 
@@ -51,6 +50,12 @@ enum StageArtifacts {
         guard section.embeddingNorm == .standardise else { return nil }
         let training = try load(features, split: "train", holdout: holdout)
         return EmbeddingStandardisation(fittedOn: Embedding.embed(model: network, data: training))
+    }
+
+    /// Embeddings as they are scored: standardised when there is a standardisation.
+    static func standardised(_ embeddings: [[Float]], by standardisation: EmbeddingStandardisation?) -> [[Float]] {
+        guard let standardisation else { return embeddings }
+        return embeddings.map(standardisation.apply)
     }
 
     /// Whether an evaluation fits anything on the training utterances (AS-norm's cohort, the

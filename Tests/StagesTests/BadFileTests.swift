@@ -41,6 +41,23 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: results.path("bad")))
     }
 
+    /// A corpus root relative to the working directory: every stage after prepare reads the
+    /// manifest from the cache, so it holds absolute paths (features once looked for
+    /// `<cache entry>/<relative root>/…`).
+    @Test func aRelativeCorpusRootIsTheWorkingDirectorys() throws {
+        let root = try StageContractTests.corpus(speakers: 4, utterances: 4)
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents
+        let there = root.url.standardizedFileURL.pathComponents
+        let common = zip(here, there).prefix { $0 == $1 }.count
+        let relative = (Array(repeating: "..", count: here.count - common) + there.dropFirst(common)).joined(separator: "/")
+        let overrides = Self.overrides(root, name: "relative", policy: "fail").map { $0.hasPrefix("dataset.root=") ? "dataset.root=\(relative)" : $0 }
+        let results = TemporaryDirectory()
+        let summary = try ExperimentRun.run(specPath: Self.quickstart, overrides: overrides, locations: .init(results: results.url), jobs: 1,
+                                            keepGoing: false, force: [])
+        #expect(summary.succeeded, "\(summary.text)")
+        #expect(summary.outcomes["features"] == .ran && summary.outcomes["evaluate"] == .ran)
+    }
+
     @Test func aSilentAndATruncatedFileAreListedTogetherAndSkipCompletesTheRun() throws {
         let root = try StageContractTests.corpus(speakers: 4, utterances: 4)
         let silent = try Self.place(root, "silent.wav"), truncated = try Self.place(root, "truncated.wav")

@@ -26,13 +26,8 @@ import Spec
         // Deviations (the second half) are non-negative, so their training mean is too.
         #expect(standardisation.mean[20...].allSatisfy { $0 >= 0 })
         // `score` over the evaluate stage's trials gives its scores to the last digit.
-        let lists = TemporaryDirectory(), out = TemporaryDirectory()
-        let root = try EvaluationTrialFiles.write(trained, to: lists.url)
-        let file = try TrialFile(trials: lists.path("trials.txt"), enrolment: lists.path("enrolment.txt"), speakers: lists.path("speakers.txt"))
-        _ = try TrialScoring.score(file, root: root, embedder: embedder, metricNames: nil, out: out.url, threads: 2)
+        #expect(try AfterTrainingTests.scoreReproducesEvaluate(trained, embedder: embedder, published: results.path("mfcc/scores.csv")))
         let evaluated = try String(contentsOfFile: results.path("mfcc/scores.csv"), encoding: .utf8)
-        func labelsAndScores(_ text: String) -> [[Substring]] { text.split(separator: "\n").map { Array($0.split(separator: ",").suffix(2)) } }
-        #expect(labelsAndScores(try String(contentsOfFile: out.path("scores.csv"), encoding: .utf8)) == labelsAndScores(evaluated))
         // Without the standardisation the same features score otherwise, and only evaluate reruns.
         let raw = try ExperimentRun.run(specPath: Self.spec, overrides: Self.small + ["evaluate.embedding_norm=none"], locations: .init(results: results.url),
                                         jobs: 1, keepGoing: false, force: [])
