@@ -71,12 +71,15 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Two or more run folders; the first is the reference for the deltas.")
     var runs: [String]
 
-    @Option(help: "Where to write the overlaid training curves (SVG).")
-    var plot: String = "compare-curves.svg"
+    @Option(help: "Where to write the overlaid training curves (SVG; default: compare-curves.svg beside the first run, in its results folder).")
+    var plot: String?
 
     func run() throws {
         do {
-            print(try RunComparison(folders: runs).report(plotPath: plot), terminator: "")
+            // Beside the first run, not in the working directory: nothing is written outside the results folder.
+            let path = plot ?? URL(fileURLWithPath: runs.first ?? ".").standardizedFileURL.deletingLastPathComponent()
+                .appendingPathComponent("compare-curves.svg").path
+            print(try RunComparison(folders: runs).report(plotPath: path), terminator: "")
         } catch let error as PipelineError {
             printError("error: \(error)")
             throw ExitCode(2)

@@ -25,6 +25,19 @@ import Testing
         #expect(outcome.status != 0)
     }
 
+    /// `compare` without `--plot` writes its curves beside the first run, inside the results
+    /// folder, not into the working directory (`expect` fails on any change outside `Results`).
+    @Test func compareWritesItsCurvesInsideTheResultsFolder() throws {
+        let sandbox = try Sandbox()
+        for (run, loss) in [("d", "1.5"), ("e", "1.2")] {
+            try sandbox.write("eer,eer_lo,eer_hi\n0.1,0.05,0.2\n", to: "Results/\(run)/metrics.csv")
+            try sandbox.write("label,score\n1,0.8\n0,0.2\n", to: "Results/\(run)/scores.csv")
+            try sandbox.write("stage,epoch,step,loss,accuracy,val_loss,val_accuracy,eer,lr,seconds,samples_per_second\npretrain,1,20,\(loss),0.5,1.6,0.4,,0.001,1.0,100\n",
+                              to: "Results/\(run)/history.csv")
+        }
+        expect(try sandbox.run(["compare", "Results/d", "Results/e"]), status: 0, contains: ["training curves: ", "Results/compare-curves.svg"], mayChange: ["Results"])
+    }
+
     /// A published run damaged by hand: `table` and `compare` name the file and the fix.
     @Test func aDamagedPublishedRunIsNamed() throws {
         let sandbox = try Sandbox()
