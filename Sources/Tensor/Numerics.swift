@@ -105,7 +105,12 @@ public enum Numerics {
     }
 
     /// The OpenBLAS build configuration (version, DYNAMIC_ARCH, threading model).
-    public static var blasConfiguration: String { BLASThreads.configuration }
+    public static var blasConfiguration: String {
+        // OpenBLAS's configuration string names the kernel family, so the mode is applied first
+        // (a process that has run no GEMM yet would otherwise report the CPU's own family).
+        if !configured { configure() }
+        return BLASThreads.configuration
+    }
 
     /// The instruction set the engine's own kernels were compiled for.
     public static var instructionSet: String {

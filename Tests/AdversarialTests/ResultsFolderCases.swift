@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Category "results folders": a results folder that cannot be one, and commands pointed at
 /// folders that hold no results; each is refused (exit 2) with the path and the fix, in words
@@ -36,6 +37,21 @@ import Testing
                               to: "Results/\(run)/history.csv")
         }
         expect(try sandbox.run(["compare", "Results/d", "Results/e"]), status: 0, contains: ["training curves: ", "Results/compare-curves.svg"], mayChange: ["Results"])
+    }
+
+    /// A stale table of a run made with this build's reproducible numerics: `table --check`
+    /// reports the stale digit and does not blame the numerics (a fresh process once read
+    /// OpenBLAS's configuration before choosing the kernel family, and named the CPU's own).
+    @Test func aStaleTableOfThisBuildsNumericsIsNotBlamedOnTheNumerics() throws {
+        let sandbox = try Sandbox()
+        let committed = Fixtures.repositoryRoot.appendingPathComponent("Results/quickstart")
+        for file in ["metrics.csv", "environment.json"] {
+            try sandbox.write(try String(contentsOf: committed.appendingPathComponent(file), encoding: .utf8), to: "Results/quickstart/\(file)")
+        }
+        try sandbox.write("| run | EER |\n|---|---|\n| quickstart | 0.1 |\n", to: "stale.md")
+        let outcome = try sandbox.run(["table", "Results/quickstart", "--metrics", "eer", "--ci", "none", "--check", "stale.md"])
+        #expect(outcome.status == 1 && outcome.output.contains("row 'quickstart', column 'EER': the file has 0.1"), "\(outcome.output)")
+        #expect(!outcome.output.contains("numerics fingerprints differ"), "\(outcome.output)")
     }
 
     /// A published run damaged by hand: `table` and `compare` name the file and the fix.
