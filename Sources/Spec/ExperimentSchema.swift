@@ -69,6 +69,8 @@ public enum ExperimentSchema {
             "loss": F(.string(allowed: ["softmax", "aam"]), default: .string("softmax"), "softmax cross-entropy or additive angular margin"),
             "aam_margin": F(.number, default: .number(0.2), C.range(0, 1), "aam: the additive angular margin m (radians)"),
             "aam_scale": F(.number, default: .number(32), C.range(1, 128), "aam: the logit scale s"),
+            "aam_margin_warmup": F(.integer, .range(1, 10_000), "aam: epochs over which the margin rises linearly, step by step, from 0 to aam_margin (absent: the full margin from the first step)"),
+            "warmup": F(.integer, .range(1, 10_000), "epochs over which the learning rate rises linearly, step by step, to its scheduled value (absent: none)"),
             "optimizer": F(optimizer(lr: 0.01, momentum: 0.9), default: .object([:]), "the seed's SGD lr 0.01 momentum 0.9"),
             "batch": F(.integer, default: .integer(32), .range(1, 4_096), "utterances per batch"),
             "epochs": F(.integer, default: .integer(20), .range(1, 10_000), "the epoch cap (HEAD 20, era A 300)"),

@@ -185,6 +185,10 @@ public struct PretrainSpec: Codable, Hashable, Sendable {
     public var freezeFor: Int?
     /// Also keep the mean of the last this many epochs' weights (nil: none).
     public var averageLast: Int?
+    /// Epochs of linear learning-rate warm-up (nil: none).
+    public var warmup: Int?
+    /// Epochs over which the AAM margin rises from 0 (nil: the full margin from the start).
+    public var aamMarginWarmup: Int?
 }
 
 /// `finetune:` — triplet fine-tuning.

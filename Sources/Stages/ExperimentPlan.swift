@@ -53,6 +53,10 @@ public struct ExperimentPlan {
         self.spec = spec
         try TrialPlanCheck.check(spec, utterances: onDisk, resolved: resolved, specPath: source.path)
         try Self.checkCoefficients(spec.features, resolved: resolved, specPath: source.path)
+        if let pretrain = spec.pretrain, pretrain.aamMarginWarmup != nil, pretrain.loss != .aam {
+            throw resolved.error(at: "pretrain.aam_margin_warmup", file: source.path,
+                                 "aam_margin_warmup warms up the AAM margin, and pretrain.loss is \(pretrain.loss.rawValue); set pretrain.loss: aam or remove aam_margin_warmup")
+        }
         let modelText: String
         do { modelText = try String(contentsOfFile: modelFile, encoding: .utf8) } catch {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")

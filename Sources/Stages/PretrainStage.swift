@@ -40,6 +40,8 @@ enum PretrainStage: StageDefinition {
         settings.seed = UInt64(seed)
         settings.freeze = section.freeze.map { LayerFreeze(names: $0, duration: section.freezeFor) }
         settings.averageLast = section.averageLast
+        settings.warmup = section.warmup.map(LinearWarmup.init)
+        settings.marginWarmup = section.aamMarginWarmup.map(LinearWarmup.init)
         return settings
     }
 

@@ -34,6 +34,10 @@ public struct SoftmaxPretraining {
         public var loss: Loss = .softmax
         public var aamMargin = 0.2
         public var aamScale = 32.0
+        /// The learning rate's warm-up (nil: the full rate from the first step).
+        public var warmup: LinearWarmup? = nil
+        /// The AAM margin's warm-up from 0 (nil: the full margin from the first step).
+        public var marginWarmup: LinearWarmup? = nil
         /// Replaces the L2 coefficient of every layer the model graph gives one (nil: the graph's own).
         public var l2: Double? = nil
         /// Also save the resume state every this many steps (besides every epoch and every `saveMinutes`).
@@ -105,9 +109,11 @@ public struct SoftmaxPretraining {
         while state.epoch < settings.epochs {
             let started = Date()
             var epochLoss = 0.0, epochCorrect = 0, epochSamples = 0
-            optimizer.learningRate = Float(state.learningRate)
             let batchesPerEpoch = state.sampler!.batchesPerEpoch
             while let rows = state.sampler!.next() {
+                // The warm-ups scale the scheduled rate and the margin by the global step.
+                optimizer.learningRate = Float(state.learningRate * settings.warmup.factor(step: state.globalStep, stepsPerEpoch: batchesPerEpoch))
+                let margin = settings.aamMargin * settings.marginWarmup.factor(step: state.globalStep, stepsPerEpoch: batchesPerEpoch)
                 parameters.forEach { $0.zeroGradient() }
                 let tape = Tape()
                 let embedding = model.embed(tape.constant(train.batch(rows)), tape: tape, mode: .training)
@@ -121,7 +127,7 @@ public struct SoftmaxPretraining {
                 case .aam:
                     logits = dense(embedding.value.constant, weight: classifier.weight.value.constant, bias: nil)
                     loss = additiveAngularMarginLoss(embedding, weights: classifier.weight.on(tape), labels: batchLabels,
-                                                     margin: Float(settings.aamMargin), scale: Float(settings.aamScale))
+                                                     margin: Float(margin), scale: Float(settings.aamScale))
                 }
                 let value = Double(loss.value.scalars[0])
                 guard value.isFinite else {
@@ -156,7 +162,8 @@ public struct SoftmaxPretraining {
             }
             let seconds = Date().timeIntervalSince(started)
             var row = HistoryRow(stage: "pretrain", epoch: state.epoch + 1, step: state.globalStep, loss: epochLoss / Double(max(epochSamples, 1)),
-                                 accuracy: Double(epochCorrect) / Double(max(epochSamples, 1)), learningRate: state.learningRate,
+                                 accuracy: Double(epochCorrect) / Double(max(epochSamples, 1)),
+                                 learningRate: state.learningRate * settings.warmup.factor(step: state.globalStep - 1, stepsPerEpoch: batchesPerEpoch),
                                  seconds: seconds, samplesPerSecond: Double(epochSamples) / max(seconds, 1e-9))
             var monitored = row.loss
             if let validation {

@@ -41,6 +41,9 @@ import Testing
         ("execution:\n  threads: -1\n", "bad.yaml:2:12: error: 'execution.threads' is -1"),
         ("dataset:\n  kind: folders\n  root: /nonexistent/corpus\n", "/nonexistent/corpus"),
         ("dataset:\n  on_bad_file: ignore\n", "bad.yaml:2:16: error: 'dataset.on_bad_file' is 'ignore'; it must be one of fail, skip"),
+        ("pretrain:\n  aam_margin_warmup: 2\n", "bad.yaml:2:22: error: aam_margin_warmup warms up the AAM margin, and pretrain.loss is softmax; set pretrain.loss: aam"),
+        ("pretrain:\n  warmup: 0\n", "bad.yaml:2:11: error: 'pretrain.warmup' is 0"),
+        ("features:\n  kind: logfbank\n  coefficients: 13\n", "bad.yaml:3:17: error: features.coefficients: 13 applies only to features.kind mfcc"),
     ]
 
     @Test(arguments: cases)

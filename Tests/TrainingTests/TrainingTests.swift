@@ -133,6 +133,42 @@ import Tensor
         #expect(try rows(interrupted).count == 4)
     }
 
+    @Test func aWarmUpRisesLinearlyStepByStepThenHolds() {
+        let warmup = LinearWarmup(epochs: 2)
+        #expect((0..<9).map { warmup.factor(step: $0, stepsPerEpoch: 4) } == [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1, 1])
+        #expect(Optional<LinearWarmup>.none.factor(step: 0, stepsPerEpoch: 4) == 1)
+    }
+
+    /// With the learning-rate and AAM-margin warm-ups: the logged rate is the warmed-up one, the
+    /// weights differ from a run without them, and a run interrupted mid-warm-up resumes to the
+    /// same weights (the factors depend on the saved global step only).
+    @Test func warmUpsChangeTrainingAndSurviveAResume() throws {
+        var settings = Self.pretrainSettings(epochs: 3)
+        settings.loss = .aam
+        let plain = TemporaryDirectory(), warm = TemporaryDirectory(), interrupted = TemporaryDirectory()
+        let (reference, referenceHead) = try Self.model()
+        try SoftmaxPretraining(settings: settings, folder: plain.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: reference, classifier: referenceHead, train: Self.corpus.train, validation: Self.corpus.validation)
+        settings.warmup = LinearWarmup(epochs: 2)
+        settings.marginWarmup = LinearWarmup(epochs: 2)
+        let (warmed, warmedHead) = try Self.model()
+        try SoftmaxPretraining(settings: settings, folder: warm.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: warmed, classifier: warmedHead, train: Self.corpus.train, validation: Self.corpus.validation)
+        #expect(warmed.parameters.map(\.value) != reference.parameters.map(\.value))
+        // Four batches an epoch: the rate logged after epoch 1 is half the base, after epoch 2 the base.
+        let rates = try String(contentsOfFile: warm.path("history.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { Double($0.split(separator: ",", omittingEmptySubsequences: false)[8])! }
+        #expect(rates == [0.0005, 0.001, 0.001])
+        settings.saveEverySteps = 2
+        let (first, firstHead) = try Self.model()
+        _ = try SoftmaxPretraining(settings: settings, folder: interrupted.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: first, classifier: firstHead, train: Self.corpus.train, validation: Self.corpus.validation, stopAfterSteps: 5)
+        let (resumed, resumedHead) = try Self.model(seed: 99)
+        try SoftmaxPretraining(settings: settings, folder: interrupted.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: resumed, classifier: resumedHead, train: Self.corpus.train, validation: Self.corpus.validation)
+        #expect(resumed.parameters.map(\.value) == warmed.parameters.map(\.value))
+    }
+
     @Test func pretrainingBeatsChanceAndFineTuningLowersTheHeldOutEER() throws {
         let pretrainFolder = TemporaryDirectory(), finetuneFolder = TemporaryDirectory()
         let (model, head) = try Self.model()
