@@ -61,7 +61,7 @@ import Pipeline
         func message(_ file: String, overrides: [String] = []) -> String {
             do { _ = try SpecSource(path: folder.path(file)).resolve(overrides: overrides, schema: ExperimentSchema.schema); return "no error" } catch { return "\(error)" }
         }
-        #expect(message("unknown.yaml").hasPrefix(folder.path("unknown.yaml") + ":3:3: error: unknown key 'epoch' in 'pretrain'; known: aam_margin, aam_scale, average_last, batch, early_stopping, epochs"))
+        #expect(message("unknown.yaml").hasPrefix(folder.path("unknown.yaml") + ":3:3: error: unknown key 'epoch' in 'pretrain'; known: aam_margin, aam_margin_warmup, aam_scale, average_last, batch, early_stopping, epochs"))
         #expect(message("unknown.yaml").hasSuffix("\n  epoch: 3\n  ^"))
         #expect(message("type.yaml").hasPrefix(folder.path("type.yaml") + ":3:10: error: 'features.bands' must be an integer"))
         #expect(message("choice.yaml").contains(":4:11: error: 'finetune.mining' is 'hardest'; it must be one of random, hard"))
