@@ -136,7 +136,6 @@ public struct SoftmaxPretraining {
                         try restore(saved, values)
                         state.learningRate /= 2
                         rollbacks += 1
-                        optimizer.learningRate = Float(state.learningRate)
                         continue
                     }
                     throw TrainingError("the loss became \(value) at epoch \(state.epoch + 1), step \(state.globalStep + 1) (learning rate \(state.learningRate)); the last good state is in \(folder)/\(ResumeState.fileName) — lower the learning rate, or set rollBackOnNonFinite")
