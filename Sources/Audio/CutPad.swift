@@ -7,12 +7,17 @@ public enum CutPad: Equatable, Sendable, Codable {
     case randomCrop(seconds: Double)
     /// Keep the length as it is.
     case none
+    /// Keep the length, zero-padding at the end to at least L samples (whole-utterance scoring).
+    case atLeast(seconds: Double)
 
     /// Applies the policy; `generator` is used only by `randomCrop`.
     public func apply<Generator: RandomNumberGenerator>(_ samples: [Float], sampleRate: Int, using generator: inout Generator) -> [Float] {
         switch self {
         case .none:
             return samples
+        case let .atLeast(seconds):
+            let length = Int(seconds * Double(sampleRate))
+            return samples.count >= length ? samples : samples + Array(repeating: 0, count: length - samples.count)
         case let .seed(seconds):
             let length = Int(seconds * Double(sampleRate))
             if samples.count < length { return samples + Array(repeating: 0, count: length - samples.count) }

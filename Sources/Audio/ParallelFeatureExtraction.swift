@@ -17,8 +17,14 @@ public enum ParallelFeatureExtraction {
         }
     }
 
+    /// The voiced samples of every file (`FeatureExtractor.voiced`), on the ±1 scale at the
+    /// settings' rate: what on-the-fly augmentation crops from.
+    public static func voicedSamples(paths: [String], settings: FeatureSettings, threads: Int) -> [Result<[Float], AudioError>] {
+        map(paths: paths, settings: settings, threads: threads) { try $0.voiced(path: $1).kept }
+    }
+
     /// `body` on every file, on up to `threads` threads with one extractor each, in input order.
-    static func map<Value>(paths: [String], settings: FeatureSettings, threads: Int,
+    public static func map<Value>(paths: [String], settings: FeatureSettings, threads: Int,
                            _ body: @escaping (FeatureExtractor, String) throws -> Value) -> [Result<Value, AudioError>] {
         precondition(threads >= 1, "thread count must be at least 1")
         let results = ResultSlots<Value>(count: paths.count)

@@ -20,15 +20,21 @@ extension FeatureExtractor {
     public func prepare<Generator: RandomNumberGenerator>(path: String, using generator: inout Generator) throws -> PreparedUtterance {
         let (signal, voiceActivity, kept) = try voiced(path: path)
         let cut = settings.cutPad.apply(kept, sampleRate: settings.sampleRate, using: &generator)
+        return PreparedUtterance(path: path, original: signal, voiceActivity: voiceActivity, cut: cut, features: normalisedFeatures(of: cut))
+    }
+
+    /// The front end after cut/pad: samples (±1 scale) put on the settings' scale, features,
+    /// normalisation. Training crops that were augmented on the fly take this path too.
+    public func normalisedFeatures(of cut: [Float]) -> FeatureMatrix {
         let amplitudeScale: Float
         switch settings.scale {
         case .int16: amplitudeScale = 32768
         case .unit: amplitudeScale = 1
-        case .peak: amplitudeScale = 1 / cut.reduce(0) { max($0, abs($1)) }
+        case .peak: amplitudeScale = 1 / max(cut.reduce(0) { max($0, abs($1)) }, .leastNormalMagnitude)
         }
         var features = features(of: cut, amplitudeScale: amplitudeScale)
         settings.normalization.apply(to: &features)
-        return PreparedUtterance(path: path, original: signal, voiceActivity: voiceActivity, cut: cut, features: features)
+        return features
     }
 
     /// The front end up to VAD: the file read and resampled, and the samples VAD keeps. Throws

@@ -83,7 +83,24 @@ public enum ExperimentSchema {
             "freeze": F(.list(.string(allowed: nil)), NonEmpty.constraint, "layers not updated for the first freeze_for epochs: names as `model summary` prints them (conv, batch_normalization_1), or prefixes ending in * (conv*)"),
             "freeze_for": F(.integer, .range(1, 10_000), "epochs the freeze lasts (absent: the whole stage, so only the unfrozen layers train)"),
             "average_last": F(.integer, .range(2, 1_000), "also keep the mean of the last N epochs' weights (averaged.safetensors, for `--checkpoint averaged`; absent: none)"),
+            "select": F(.string(allowed: ["validation-loss", "eer"]), "what picks the best checkpoint: validation-loss, the closed-set loss on dataset.validation_fraction of each speaker's utterances (the seed's; the default), or eer, the verification EER of validation_speakers training speakers held out of pretraining"),
+            "validation_speakers": F(.integer, .range(2, 10_000), "select: eer: training speakers held out of pretraining, their utterances scored in pairs each epoch (absent: 8)"),
         ]), "softmax pretraining; absent: no pretraining stage"),
+        "augment": F(.object([
+            "crop": F(.list(.number), NumberRange.constraint(0.1, 60), "pretraining crops of a random position and a length drawn per batch in [min, max] seconds (absent: the centre features.seconds, as the features stage cuts)"),
+            "noise": F(.number, default: .number(0.6), C.range(0, 1), "the chance a crop gets additive noise"),
+            "noise_kinds": F(.list(.string(allowed: ["coloured", "babble", "folder"])), default: .list([.string("coloured"), .string("babble")]), NonEmpty.constraint, "noise drawn from: white, pink or brown noise; babble of 3–6 other training speakers; recordings from noise_folder"),
+            "snr": F(.list(.number), default: .list([.number(0), .number(15)]), NumberRange.constraint(-30, 100), "the SNR range [min, max] in dB, drawn uniformly"),
+            "noise_folder": F(.string(allowed: nil), "a folder of noise recordings (MUSAN-style; any audio libsndfile reads, searched recursively; its files are fingerprinted into the key); needs noise_kinds to name folder"),
+            "reverb": F(.number, default: .number(0.3), C.range(0, 1), "the chance a crop is reverberated"),
+            "rir_folder": F(.string(allowed: nil), "a folder of room impulse responses (absent: `rooms` shoebox rooms simulated by the image method)"),
+            "rooms": F(.integer, default: .integer(40), .range(1, 10_000), "rooms simulated by the image method (3–10 × 3–8 × 2.5–4 m, RT60 0.2–0.8 s) when there is no rir_folder"),
+            "speed": F(.list(.number), default: .list([]), C.range(0.5, 2), "speed-perturbation factors (e.g. [0.9, 1.1]): each adds a copy of every training utterance as a new speaker"),
+            "time_masks": F(.integer, default: .integer(1), .range(0, 100), "SpecAugment time masks per crop"),
+            "time_mask_frames": F(.integer, default: .integer(20), .range(0, 10_000), "a time mask's widest span (frames)"),
+            "frequency_masks": F(.integer, default: .integer(1), .range(0, 100), "SpecAugment frequency masks per crop"),
+            "frequency_mask_bands": F(.integer, default: .integer(5), .range(0, 512), "a frequency mask's widest span (bands)"),
+        ]), "on-the-fly augmentation of pretraining's crops, seeded by the step and the utterance; absent: the features stage's fixed cuts"),
         "finetune": F(.object([
             "optimizer": F(optimizer(lr: 1e-4, momentum: 0.9), default: .object([:]), "the seed's HEAD SGD lr 1e-4 momentum 0.9"),
             "triplets": F(.integer, default: .integer(16), .range(1, 4_096), "triplets per [A|P|N] batch"),
@@ -113,6 +130,7 @@ public enum ExperimentSchema {
             "bootstrap": F(.integer, default: .integer(1000), .range(2, 100_000), "resamples of the speaker bootstrap behind every 95 % confidence interval (seeded by the spec's seed)"),
             "score_norm": F(.string(allowed: ["none", "as-norm"]), "as-norm: adaptive symmetric normalisation of every verification score against a cohort of the training speakers' mean embeddings (absent: none, raw cosines)"),
             "embedding_norm": F(.string(allowed: ["none", "standardise"]), "standardise: every embedding less the training utterances' mean, divided per dimension by their standard deviation, before scoring and identification (the classical baseline's z-normalisation; absent: none)"),
+            "length": F(.string(allowed: ["cut", "whole"]), "whole: embed each whole voiced utterance (any length, zero-padded to at least 1 s), the test utterances and those evaluate fits on; absent or cut: the features stage's cut"),
             "cohort_top": F(.integer, .range(1, 100_000), "as-norm: the closest cohort members each side's statistics use (absent: 100, or the whole cohort when smaller)"),
             "metrics": F(.list(.string(allowed: MetricNames.all)), default: .list([.string("eer"), .string("auc"), .string("min_dcf_p0.01")]), NonEmpty.constraint, "verification metrics"),
         ]), default: .object([:]), "how the embeddings are scored"),
@@ -149,6 +167,24 @@ enum ExperimentName {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+")
         if let bad = name.first(where: { !allowed.contains($0) }) { return "holds '\(bad)'" }
         return nil
+    }
+}
+
+/// The rule for a [min, max] pair of numbers.
+enum NumberRange {
+    static func constraint(_ lowest: Double, _ highest: Double) -> SpecSchema.Constraint {
+        SpecSchema.Constraint("two numbers [min, max], min ≤ max, within [\(lowest), \(highest)]") { value in
+            guard case let .list(items) = value else { return nil }
+            let numbers = items.compactMap { item -> Double? in
+                if case let .integer(number) = item { return Double(number) }
+                if case let .number(number) = item { return number }
+                return nil
+            }
+            guard numbers.count == 2, items.count == 2 else { return "it must be two numbers [min, max], e.g. [2, 4]" }
+            if numbers[0] > numbers[1] { return "its min \(numbers[0]) is above its max \(numbers[1]); write [min, max]" }
+            if numbers[0] < lowest || numbers[1] > highest { return "it must lie within [\(lowest), \(highest)]" }
+            return nil
+        }
     }
 }
 

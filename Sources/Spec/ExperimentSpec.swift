@@ -20,6 +20,8 @@ public struct ExperimentSpec: Codable, Hashable, Sendable {
     public var pretrain: PretrainSpec?
     /// Triplet fine-tuning; nil: no fine-tuning stage.
     public var finetune: FinetuneSpec?
+    /// On-the-fly augmentation of pretraining; nil: the features stage's fixed cuts.
+    public var augment: AugmentSpec?
     /// Score calibration; nil: no calibrate stage.
     public var calibrate: CalibrateSpec?
     /// How the embeddings are scored.
@@ -189,6 +191,42 @@ public struct PretrainSpec: Codable, Hashable, Sendable {
     public var warmup: Int?
     /// Epochs over which the AAM margin rises from 0 (nil: the full margin from the start).
     public var aamMarginWarmup: Int?
+    /// What picks the best checkpoint.
+    public enum Selection: String, Codable, Hashable, Sendable {
+        case validationLoss = "validation-loss"
+        case eer
+    }
+    /// What picks the best checkpoint (nil: the validation loss).
+    public var select: Selection?
+    /// `select: eer`: training speakers held out of pretraining to measure the EER on (nil: 8).
+    public var validationSpeakers: Int?
+}
+
+/// `augment:` — on-the-fly augmentation of pretraining's crops.
+public struct AugmentSpec: Codable, Hashable, Sendable {
+    /// A random crop's length range in seconds, drawn per batch (nil: the centre `features.seconds`).
+    public var crop: [Double]?
+    /// The chance a crop gets additive noise.
+    public var noise: Double
+    /// The noise kinds (`coloured`, `babble`, `folder`).
+    public var noiseKinds: [String]
+    /// The SNR range in dB.
+    public var snr: [Double]
+    /// A folder of noise recordings (MUSAN-style; nil: none).
+    public var noiseFolder: String?
+    /// The chance a crop is reverberated.
+    public var reverb: Double
+    /// A folder of room impulse responses (nil: rooms simulated by the image method).
+    public var rirFolder: String?
+    /// Simulated rooms.
+    public var rooms: Int
+    /// Speed factors whose perturbed copies are new speakers (empty: none).
+    public var speed: [Double]
+    /// SpecAugment-style masks.
+    public var timeMasks: Int
+    public var timeMaskFrames: Int
+    public var frequencyMasks: Int
+    public var frequencyMaskBands: Int
 }
 
 /// `finetune:` — triplet fine-tuning.
@@ -259,6 +297,10 @@ public struct EvaluateSpec: Codable, Hashable, Sendable {
     public enum EmbeddingNorm: String, Codable, Hashable, Sendable { case none, standardise }
     /// Embedding normalisation (nil: none).
     public var embeddingNorm: EmbeddingNorm?
+    /// What is embedded: the features stage's cut, or the whole voiced utterance.
+    public enum Length: String, Codable, Hashable, Sendable { case cut, whole }
+    /// What is embedded (nil: the cut).
+    public var length: Length?
 }
 
 /// `execution:` — where stages run.

@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Metrics
 import Pipeline
@@ -20,6 +21,8 @@ enum EvaluateStage: StageDefinition {
         /// The calibration hold-out, which the AS-norm cohort and the standardisation leave out (nil
         /// without either, or without calibration).
         let cohortHoldout: CalibrationHoldout?
+        /// With `length: whole`, the front end (the network is built for its cut's frames); nil otherwise.
+        let features: FeaturesSpec?
     }
 
     static let kind = "evaluate"
@@ -40,12 +43,15 @@ enum EvaluateStage: StageDefinition {
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
         let section = parameters.evaluate
-        let evaluation = try StageArtifacts.load(context.inputs["features"]!, split: "test")
-        let network = try parameters.model.trained(frames: evaluation.frames, bands: evaluation.bands, seed: parameters.seed, context, from: ["finetune", "pretrain"])
+        // Whole utterances when the spec asks for them: the test set and what is fitted on training.
+        let featuresFolder = context.inputs["whole-features"] ?? context.inputs["features"]!
+        let evaluation = try StageArtifacts.load(featuresFolder, split: "test")
+        let frames = parameters.features.map { FeatureExtractor(settings: StageArtifacts.featureSettings($0)).frameCount(sampleCount: Int($0.seconds * Double($0.rate))) } ?? evaluation.frames
+        let network = try parameters.model.trained(frames: frames, bands: evaluation.bands, seed: parameters.seed, context, from: ["finetune", "pretrain"])
         let vectors = Embedding.embed(model: network, data: evaluation)
         try EmbeddingFiles.write(ids: evaluation.ids, embeddings: vectors, to: context.output)
         // Scored as the spec says: raw, or standardised with the training utterances' statistics.
-        let standardisation = try StageArtifacts.standardisation(section, features: context.inputs["features"]!, network: network, holdout: parameters.cohortHoldout)
+        let standardisation = try StageArtifacts.standardisation(section, features: featuresFolder, network: network, holdout: parameters.cohortHoldout)
         let embeddings = Dictionary(uniqueKeysWithValues: zip(evaluation.ids, StageArtifacts.standardised(vectors, by: standardisation)))
         var header: [String] = [], values: [String] = []
         // One speaker bootstrap, seeded by the spec's seed, behind every interval of this evaluation.
@@ -57,7 +63,7 @@ enum EvaluateStage: StageDefinition {
             values += [interval.estimate, interval.lower, interval.upper].map(ScoreFileMetrics.format)
         }
         if section.tasks.contains(.sv) {
-            let normalisation = try StageArtifacts.normalisation(section, features: context.inputs["features"]!, network: network, holdout: parameters.cohortHoldout,
+            let normalisation = try StageArtifacts.normalisation(section, features: featuresFolder, network: network, holdout: parameters.cohortHoldout,
                                                                  standardisation: standardisation)
             let trials = try VerificationTrials(verificationProtocol(section), evaluation: evaluation, embeddings: embeddings, seed: UInt64(parameters.seed),
                                                 normalisation: normalisation)

@@ -57,6 +57,7 @@ public struct ExperimentPlan {
             throw resolved.error(at: "pretrain.aam_margin_warmup", file: source.path,
                                  "aam_margin_warmup warms up the AAM margin, and pretrain.loss is \(pretrain.loss.rawValue); set pretrain.loss: aam or remove aam_margin_warmup")
         }
+        let augmentFolders = try Self.checkAugment(spec, resolved: resolved, specPath: source.path)
         let modelText: String
         do { modelText = try String(contentsOfFile: modelFile, encoding: .utf8) } catch {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")
@@ -73,7 +74,38 @@ public struct ExperimentPlan {
                 throw resolved.error(at: "\(stage).init_from", file: source.path, error.description)
             }
         }
-        graph = try StageGraph(Self.stages(spec: spec, model: model, corpus: corpus?.fingerprint, initial: initial))
+        graph = try StageGraph(Self.stages(spec: spec, model: model, corpus: corpus?.fingerprint, initial: initial, augmentFolders: augmentFolders))
+    }
+
+    /// The augment section's folders, absolute, with their contents' fingerprints; located errors
+    /// for augmentation without pretraining, a folder kind without a folder, or an unusable folder.
+    static func checkAugment(_ spec: ExperimentSpec, resolved: ResolvedSpec, specPath: String) throws -> AugmentFolders {
+        guard let augment = spec.augment else { return AugmentFolders() }
+        guard spec.pretrain != nil else {
+            throw resolved.error(at: "augment", file: specPath, "augment: augments pretraining's crops, and the spec has no pretrain section; add one, or remove augment")
+        }
+        if augment.noiseKinds.contains("folder"), augment.noiseFolder == nil {
+            throw resolved.error(at: "augment.noise_kinds", file: specPath, "noise_kinds names folder, and there is no augment.noise_folder; give the folder of noise recordings, or drop folder from noise_kinds")
+        }
+        var folders = AugmentFolders()
+        for (key, value) in [("augment.noise_folder", augment.noiseFolder), ("augment.rir_folder", augment.rirFolder)] {
+            guard let value else { continue }
+            let absolute = URL(fileURLWithPath: value).standardizedFileURL.path
+            do {
+                let files = try AugmentStage.audioFiles(in: absolute)
+                let fingerprint = try FileListing(root: absolute, paths: files).fingerprint
+                if key == "augment.noise_folder" { folders.noise = (absolute, fingerprint) } else { folders.rooms = (absolute, fingerprint) }
+            } catch let error as PipelineError {
+                throw resolved.error(at: key, file: specPath, error.description + "; give a folder of audio files")
+            }
+        }
+        return folders
+    }
+
+    /// The augmentation folders a plan read: absolute paths and fingerprints.
+    struct AugmentFolders {
+        var noise: (path: String, fingerprint: FileListing.Fingerprint)?
+        var rooms: (path: String, fingerprint: FileListing.Fingerprint)?
     }
 
     /// Finds a model file: as given, in `Experiments/models/` above the spec, or under the working folder.
@@ -116,7 +148,8 @@ public struct ExperimentPlan {
 
     /// The stages of a spec, each given its typed parameters; `initial` holds the cache key each
     /// training stage's `init_from` resolved to.
-    static func stages(spec: ExperimentSpec, model: ModelParameters, corpus: FileListing.Fingerprint?, initial: [String: CacheKey] = [:]) -> [Stage] {
+    static func stages(spec: ExperimentSpec, model: ModelParameters, corpus: FileListing.Fingerprint?, initial: [String: CacheKey] = [:],
+                       augmentFolders: AugmentFolders = AugmentFolders()) -> [Stage] {
         let numerics = NumericsParameters.of(spec.execution)
         let holdout = CalibrationHoldout.of(spec)
         // A relative corpus root is the working directory's: prepare's key and body see it absolute
@@ -127,7 +160,7 @@ public struct ExperimentPlan {
         }
         var stages = [
             Stage(PrepareStage.self, id: "prepare", parameters: .init(dataset: dataset, seed: spec.seed, corpus: corpus, screening: .init(spec.features))),
-            Stage(FeaturesStage.self, id: "features", parameters: .init(features: spec.features), inputs: ["prepare"]),
+            Stage(FeaturesStage.self, id: "features", parameters: .init(features: spec.features, whole: nil), inputs: ["prepare"]),
         ]
         // Another run's weights enter as a pinned stage: its key, not the path that named it, is hashed.
         for (stage, key) in initial.sorted(by: { $0.key < $1.key }) {
@@ -136,11 +169,23 @@ public struct ExperimentPlan {
         }
         func initInput(_ stage: String) -> [String] { initial[stage] == nil ? [] : [InitialWeights.stageId(for: stage)] }
         var last = "features"
+        var augment = spec.augment
+        if augment != nil {
+            augment!.noiseFolder = augmentFolders.noise?.path
+            augment!.rirFolder = augmentFolders.rooms?.path
+            stages.append(Stage(AugmentStage.self, id: "augment",
+                                parameters: .init(features: spec.features, seed: spec.seed, holdout: holdout,
+                                                  noiseFolder: augmentFolders.noise?.path, noiseFiles: augmentFolders.noise?.fingerprint,
+                                                  rirFolder: augmentFolders.rooms?.path, rirFiles: augmentFolders.rooms?.fingerprint,
+                                                  rooms: augmentFolders.rooms == nil ? augment!.rooms : nil),
+                                inputs: ["prepare"]))
+        }
         if var pretrain = spec.pretrain {
             pretrain.initFrom = nil
             stages.append(Stage(PretrainStage.self, id: "pretrain",
-                                parameters: .init(pretrain: pretrain, model: model, seed: spec.seed, validationFraction: spec.dataset.validationFraction, numerics: numerics, holdout: holdout),
-                                inputs: [last] + initInput("pretrain")))
+                                parameters: .init(pretrain: pretrain, model: model, seed: spec.seed, validationFraction: spec.dataset.validationFraction, numerics: numerics, holdout: holdout,
+                                                  augment: augment, features: augment == nil ? nil : spec.features),
+                                inputs: [last] + (augment == nil ? [] : ["augment"]) + initInput("pretrain")))
             last = "pretrain"
         }
         if var finetune = spec.finetune {
@@ -151,6 +196,9 @@ public struct ExperimentPlan {
             last = "finetune"
         }
         var evaluateInputs = Array(Set(["features", last])).sorted()
+        if spec.evaluate.length == .whole {
+            stages.append(Stage(FeaturesStage.self, id: "whole-features", parameters: .init(features: spec.features, whole: true), inputs: ["prepare"]))
+        }
         if let calibrate = spec.calibrate, let holdout {
             stages.append(Stage(CalibrateStage.self, id: "calibrate",
                                 parameters: .init(calibrate: calibrate, model: model, seed: spec.seed, numerics: numerics, holdout: holdout,
@@ -159,8 +207,9 @@ public struct ExperimentPlan {
             evaluateInputs.append("calibrate")
         }
         stages.append(Stage(EvaluateStage.self, id: "evaluate", parameters: .init(evaluate: spec.evaluate, model: model, seed: spec.seed, numerics: numerics,
-                                                                                 cohortHoldout: StageArtifacts.fitsOnTraining(spec.evaluate) ? holdout : nil),
-                            inputs: evaluateInputs))
+                                                                                 cohortHoldout: StageArtifacts.fitsOnTraining(spec.evaluate) ? holdout : nil,
+                                                                                 features: spec.evaluate.length == .whole ? spec.features : nil),
+                            inputs: evaluateInputs + (spec.evaluate.length == .whole ? ["whole-features"] : [])))
         stages.append(Stage(ReportStage.self, id: "report", parameters: .init(features: spec.features),
                             inputs: ["prepare", "evaluate"] + (spec.pretrain != nil ? ["pretrain"] : []) + (spec.finetune != nil ? ["finetune"] : [])
                                 + (spec.calibrate != nil ? ["calibrate"] : [])))

@@ -17,6 +17,9 @@ enum PretrainStage: StageDefinition {
         let numerics: NumericsParameters?
         /// The training speakers a calibrate stage holds out (nil: none).
         let holdout: CalibrationHoldout?
+        /// On-the-fly augmentation (nil: the features stage's cuts), with the front end it feeds.
+        let augment: AugmentSpec?
+        let features: FeaturesSpec?
     }
 
     static let kind = "pretrain"
@@ -45,24 +48,59 @@ enum PretrainStage: StageDefinition {
         return settings
     }
 
+    /// `select: eer`'s split: `heldOut` whole speakers (seeded) for validation, the rest to train on.
+    static func speakerSplit(_ utterances: [Utterance], heldOut: Int, seed: Int) throws -> (train: [Utterance], validation: [Utterance]) {
+        var speakers = Set(utterances.map(\.speaker)).sorted()
+        guard speakers.count >= heldOut + 2 else {
+            throw TrainingError("pretrain.validation_speakers holds out \(heldOut) of \(speakers.count) training speakers, which leaves fewer than two to train on; hold out fewer")
+        }
+        var generator = SeededGenerator(seed: UInt64(seed)).split("validation speakers")
+        speakers.shuffle(using: &generator)
+        let held = Set(speakers.prefix(heldOut))
+        return (utterances.filter { !held.contains($0.speaker) }, utterances.filter { held.contains($0.speaker) })
+    }
+
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
         let all = try StageArtifacts.load(context.inputs["features"]!, split: "train", holdout: parameters.holdout)
         var generator = SeededGenerator(seed: UInt64(parameters.seed)).split("split")
         let utterances = zip(all.ids, all.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
-        let (trainList, validationList) = SeedProtocols.pretrainingSplit(utterances, validationFraction: parameters.validationFraction, using: &generator)
+        let selectsByEER = parameters.pretrain.select == .eer
+        let (trainList, validationList) = selectsByEER
+            ? try speakerSplit(utterances, heldOut: parameters.pretrain.validationSpeakers ?? 8, seed: parameters.seed)
+            : SeedProtocols.pretrainingSplit(utterances, validationFraction: parameters.validationFraction, using: &generator)
         let index = Dictionary(uniqueKeysWithValues: all.ids.enumerated().map { ($1, $0) })
-        func subset(_ list: [Utterance]) throws -> TrainingData {
-            try TrainingData(features: list.map { all.features[index[$0.id]!] }, labels: list.map { all.labels[index[$0.id]!] }, ids: list.map(\.id))
+        // With speakers held out for the EER, the head's classes are the speakers left, renumbered.
+        let trainedSpeakers = Set(trainList.map(\.speaker)).sorted { Int($0)! < Int($1)! }
+        let classIndex = Dictionary(uniqueKeysWithValues: trainedSpeakers.enumerated().map { ($1, $0) })
+        func subset(_ list: [Utterance], relabel: Bool) throws -> TrainingData {
+            try TrainingData(features: list.map { all.features[index[$0.id]!] },
+                             labels: list.map { relabel ? classIndex[$0.speaker]! : all.labels[index[$0.id]!] }, ids: list.map(\.id))
         }
         let settings = settings(parameters.pretrain, seed: parameters.seed)
         let network = try parameters.model.build(frames: all.frames, bands: all.bands, seed: parameters.seed)
         // init_from: the layers that match by name and shape start from the other run's weights.
         if let initial = context.inputs[InitialWeights.stageId(for: "pretrain")] { try StageArtifacts.startFrom(initial, network: network) }
+        let fixed = try subset(trainList, relabel: selectsByEER)
+        let train: any TrainingBatches
+        var classes = selectsByEER ? trainedSpeakers.count : Set(all.labels).count
+        if let augment = parameters.augment, let features = parameters.features, let bank = context.inputs["augment"] {
+            let augmented = try AugmentedTraining.batches(augment, features: features, bank: bank, training: fixed, classes: classes, seed: parameters.seed)
+            train = augmented
+            classes *= 1 + augment.speed.count
+        } else {
+            train = fixed
+        }
         var headGenerator = SeededGenerator(seed: settings.seed).split("head")
-        let classes = Set(all.labels).count
         let head = Dense(name: "softmax", inputs: network.embeddingSize, outputs: classes, using: &headGenerator)
+        let validation = validationList.isEmpty ? nil : try subset(validationList, relabel: false)
+        var trials: TrialList? = nil
+        if selectsByEER, let validation {
+            var trialGenerator = SeededGenerator(seed: UInt64(parameters.seed)).split("validation trials")
+            let listed = zip(validation.ids, validation.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
+            trials = try TrialList.pairs(listed, nonTargetPairs: 20_000, using: &trialGenerator)
+        }
         try SoftmaxPretraining(settings: settings, folder: context.partial.path)
-            .run(model: network, classifier: head, train: try subset(trainList), validation: validationList.isEmpty ? nil : try subset(validationList))
+            .run(model: network, classifier: head, train: train, validation: validation, validationTrials: trials)
         try StageArtifacts.copy(context.partial.appendingPathComponent("best.safetensors"), to: context.output.appendingPathComponent("model.safetensors"))
         try StageArtifacts.copy(context.partial.appendingPathComponent("history.csv"), to: context.output.appendingPathComponent("history.csv"))
         try StageArtifacts.copyCheckpoints(from: context.partial, to: context.output)

@@ -28,6 +28,21 @@ enum StageArtifacts {
         guard !chosen.isEmpty else { throw DatasetError("the corpus has no '\(split)' utterances") }
         let speakers = Set(chosen.map { rows[$0][1] }).sorted()
         let speakerIndex = Dictionary(uniqueKeysWithValues: speakers.enumerated().map { ($1, $0) })
+        if table.header.count == 4, table.header[3] == "frames" {
+            // Whole utterances: [total frames, bands], each row's frames in order.
+            let bands = shape[1]
+            var starts: [Int] = [], start = 0
+            for row in rows {
+                guard let frames = Int(row[3]), frames > 0 else { throw DatasetError("\(folder.path)/utterances.csv: a row's frames is not a positive count") }
+                starts.append(start)
+                start += frames
+            }
+            guard start * bands == values.count else { throw DatasetError("\(folder.path): utterances.csv's frames do not add up to features.npy; run the stage again") }
+            return try TrainingData(variableLength: chosen.map { index in
+                let frames = Int(rows[index][3])!
+                return FeatureMatrix(frames: frames, bands: bands, values: Array(values[(starts[index] * bands)..<((starts[index] + frames) * bands)]))
+            }, labels: chosen.map { speakerIndex[rows[$0][1]]! }, ids: chosen.map { rows[$0][0] })
+        }
         let size = shape[1] * shape[2]
         return try TrainingData(features: chosen.map { FeatureMatrix(frames: shape[1], bands: shape[2], values: Array(values[($0 * size)..<(($0 + 1) * size)])) },
                                 labels: chosen.map { speakerIndex[rows[$0][1]]! }, ids: chosen.map { rows[$0][0] })

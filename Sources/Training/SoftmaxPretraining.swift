@@ -74,8 +74,11 @@ public struct SoftmaxPretraining {
     }
 
     /// Trains `model` with a softmax `classifier` head; continues a saved state in `folder` if there is one.
+    /// The best checkpoint is the one of least validation loss, or, with `validationTrials` (trials
+    /// among `validation`'s utterances, of speakers the head does not know), of least verification EER.
     @discardableResult
-    public func run(model: ModelGraph, classifier: Dense, train: TrainingData, validation: TrainingData?, stopAfterSteps: Int? = nil) throws -> Outcome {
+    public func run(model: ModelGraph, classifier: Dense, train: some TrainingBatches, validation: TrainingData?, validationTrials: TrialList? = nil,
+                    stopAfterSteps: Int? = nil) throws -> Outcome {
         let parameters = model.parameters + classifier.parameters
         let optimizer = settings.optimizer.make()
         var generator = SeededGenerator(seed: settings.seed).split("pretrain")
@@ -116,7 +119,7 @@ public struct SoftmaxPretraining {
                 let margin = settings.aamMargin * settings.marginWarmup.factor(step: state.globalStep, stepsPerEpoch: batchesPerEpoch)
                 parameters.forEach { $0.zeroGradient() }
                 let tape = Tape()
-                let embedding = model.embed(tape.constant(train.batch(rows)), tape: tape, mode: .training)
+                let embedding = model.embed(tape.constant(train.batch(rows, step: state.globalStep)), tape: tape, mode: .training)
                 let batchLabels = rows.map { train.labels[$0] }
                 let logits: Variable
                 let loss: Variable
@@ -165,7 +168,12 @@ public struct SoftmaxPretraining {
                                  learningRate: state.learningRate * settings.warmup.factor(step: state.globalStep - 1, stepsPerEpoch: batchesPerEpoch),
                                  seconds: seconds, samplesPerSecond: Double(epochSamples) / max(seconds, 1e-9))
             var monitored = row.loss
-            if let validation {
+            if let validation, let validationTrials {
+                // Verification on held-out speakers: the EER picks the checkpoint.
+                let eer = try Embedding.equalErrorRate(model: model, data: validation, trials: validationTrials)
+                row.equalErrorRate = eer
+                monitored = eer
+            } else if let validation {
                 let (loss, accuracy) = evaluate(model: model, classifier: classifier, data: validation)
                 row.validationLoss = loss
                 row.validationAccuracy = accuracy
@@ -178,8 +186,9 @@ public struct SoftmaxPretraining {
                 }
             }
             state.history.append(row)
-            progress.endEpoch(String(format: "pretrain epoch %d: loss %.4f acc %.3f val_loss %@ val_acc %@ (%.1fs)", row.epoch, row.loss, row.accuracy ?? 0,
-                                     row.validationLoss.map { String(format: "%.4f", $0) } ?? "-", row.validationAccuracy.map { String(format: "%.3f", $0) } ?? "-", seconds))
+            progress.endEpoch(String(format: "pretrain epoch %d: loss %.4f acc %.3f val_loss %@ val_acc %@ val_eer %@ (%.1fs)", row.epoch, row.loss, row.accuracy ?? 0,
+                                     row.validationLoss.map { String(format: "%.4f", $0) } ?? "-", row.validationAccuracy.map { String(format: "%.3f", $0) } ?? "-",
+                                     row.equalErrorRate.map { String(format: "%.4f", $0) } ?? "-", seconds))
             if monitored < state.bestScore {
                 state.bestScore = monitored
                 state.epochsWithoutImprovement = 0

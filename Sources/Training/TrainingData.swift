@@ -23,7 +23,20 @@ public struct TrainingData: Sendable {
         self.ids = ids
     }
 
-    /// Frames per utterance.
+    /// Utterances of any lengths (whole-utterance scoring), embedded one at a time; `batch` is not
+    /// for them.
+    public init(variableLength features: [FeatureMatrix], labels: [Int], ids: [String]) throws {
+        guard !features.isEmpty else { throw TrainingError("a set needs at least one utterance") }
+        guard features.count == labels.count, labels.count == ids.count else { throw TrainingError("features, labels and ids differ in count") }
+        if let index = features.firstIndex(where: { $0.bands != features[0].bands }) {
+            throw TrainingError("utterance '\(ids[index])' has \(features[index].bands) bands, the first has \(features[0].bands)")
+        }
+        self.features = features
+        self.labels = labels
+        self.ids = ids
+    }
+
+    /// Frames per utterance (the first's, when lengths vary).
     public var frames: Int { features[0].frames }
     /// Bands per frame.
     public var bands: Int { features[0].bands }

@@ -36,7 +36,7 @@ import Testing
         ("pretrain:\n  optimizer: {kind: rmsprop}\n", "'pretrain.optimizer.kind' is 'rmsprop'"),
         ("pretrain:\n  optimizer: {lr: 0}\n", "'pretrain.optimizer.lr' is 0"),
         ("finetune:\n  margin: -1\n", "bad.yaml:2:11: error: 'finetune.margin' is -1"),
-        ("unknown_section: 1\n", "bad.yaml:1:1: error: unknown key 'unknown_section'; known: calibrate, dataset, evaluate"),
+        ("unknown_section: 1\n", "bad.yaml:1:1: error: unknown key 'unknown_section'; known: augment, calibrate, dataset, evaluate"),
         ("pretrain:\n  batchsize: 32\n", "bad.yaml:2:3: error: unknown key 'batchsize' in 'pretrain'; known: aam_margin"),
         ("execution:\n  threads: -1\n", "bad.yaml:2:12: error: 'execution.threads' is -1"),
         ("dataset:\n  kind: folders\n  root: /nonexistent/corpus\n", "/nonexistent/corpus"),
@@ -44,6 +44,14 @@ import Testing
         ("pretrain:\n  aam_margin_warmup: 2\n", "bad.yaml:2:22: error: aam_margin_warmup warms up the AAM margin, and pretrain.loss is softmax; set pretrain.loss: aam"),
         ("pretrain:\n  warmup: 0\n", "bad.yaml:2:11: error: 'pretrain.warmup' is 0"),
         ("features:\n  kind: logfbank\n  coefficients: 13\n", "bad.yaml:3:17: error: features.coefficients: 13 applies only to features.kind mfcc"),
+        ("augment:\n  noise: 0.5\n", "bad.yaml:1:1: error: augment: augments pretraining's crops, and the spec has no pretrain section"),
+        ("pretrain: {}\naugment:\n  crop: [4, 2]\n", "bad.yaml:3:9: error: 'augment.crop' is [4,2]; its min 4.0 is above its max 2.0"),
+        ("pretrain: {}\naugment:\n  snr: [5]\n", "'augment.snr' is [5]; it must be two numbers [min, max]"),
+        ("pretrain: {}\naugment:\n  noise_kinds: [coloured, folder]\n", "bad.yaml:3:16: error: noise_kinds names folder, and there is no augment.noise_folder"),
+        ("pretrain: {}\naugment:\n  noise_folder: /nonexistent/musan\n", "bad.yaml:3:17: error: '/nonexistent/musan' is not a folder; give a folder of audio files"),
+        ("pretrain: {}\naugment:\n  speed: [0.9, 3]\n", "'augment.speed'"),
+        ("pretrain:\n  select: accuracy\n", "bad.yaml:2:11: error: 'pretrain.select' is 'accuracy'; it must be one of validation-loss, eer"),
+        ("evaluate:\n  length: full\n", "bad.yaml:2:11: error: 'evaluate.length' is 'full'; it must be one of cut, whole"),
     ]
 
     @Test(arguments: cases)

@@ -48,6 +48,16 @@ import TestSupport
         #expect(try roundTrips(FinetuneStage.self, "finetune"))
         #expect(try roundTrips(EvaluateStage.self, "evaluate"))
         #expect(try roundTrips(ReportStage.self, "report"))
+        // So do the stages that augmentation and whole-utterance scoring add.
+        let augmented = try ExperimentPlan(specPath: Self.quickstart, overrides: ["augment.crop=[1, 2]", "augment.speed=[0.9]", "evaluate.length=whole", "pretrain.select=eer"])
+        for (id, kind) in [("augment", AugmentStage.kind), ("whole-features", FeaturesStage.kind)] {
+            #expect(augmented.graph.stages.first { $0.id == id }?.kind == kind)
+        }
+        let augment = augmented.graph.stages.first { $0.id == "augment" }!
+        #expect(CanonicalValue(encoding: try augment.parameters.decoded(as: AugmentStage.Parameters.self)).canonicalText == augment.parameters.canonicalText)
+        let pretrain = augmented.graph.stages.first { $0.id == "pretrain" }!
+        #expect(CanonicalValue(encoding: try pretrain.parameters.decoded(as: PretrainStage.Parameters.self)).canonicalText == pretrain.parameters.canonicalText)
+        #expect(pretrain.inputs.contains("augment"))
         // A spec value outside a stage's parameters leaves its key alone; one inside renews it.
         let retitled = try ExperimentPlan(specPath: Self.quickstart, overrides: ["report.title=Other", "execution.threads=1"])
         #expect(retitled.graph.keys == plan.graph.keys)

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TestSupport
+import Audio
+import Pipeline
+import Reports
+import Spec
+@testable import Stages
+
+/// `augment:`, `pretrain.select: eer` and `evaluate.length: whole` end to end on a tiny corpus,
+/// and what each puts in which stage's key.
+@Suite(.serialized) struct AugmentationStageTests {
+    static let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+    static let tiny = ["~calibrate", "~finetune", "dataset.speakers=12", "dataset.utterances=6", "dataset.test_fraction=0.34", "features.seconds=0.6",
+                       "pretrain.epochs=2", "name=augmented"]
+    static let augmented = tiny + ["augment.crop=[0.5, 0.8]", "augment.rooms=3", "augment.speed=[0.9, 1.1]", "pretrain.select=eer",
+                                   "pretrain.validation_speakers=3", "evaluate.length=whole"]
+
+    @Test func anAugmentedRunSelectsByEERAndScoresWholeUtterances() throws {
+        let results = TemporaryDirectory()
+        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: Self.augmented, locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
+        #expect(summary.succeeded, "\(summary.text)")
+        let run = try TrainedRun(path: results.path("augmented"))
+        let cache = URL(fileURLWithPath: results.path(".cache"))
+        let bank = try ArtifactStore(root: cache).entry(run.keys["augment"]!)
+        // The voiced speech of the 8 training speakers' 48 utterances, and the 3 simulated rooms.
+        let speech = try RaggedArrays.read("speech", from: bank)
+        #expect(speech.arrays.count == 48 && speech.arrays.allSatisfy { !$0.isEmpty })
+        #expect(try RaggedArrays.read("rooms", from: bank).arrays.count == 3)
+        // Every epoch measured the held-out speakers' EER, and no validation loss.
+        let history = try CSV.parse(try String(contentsOfFile: results.path("augmented/history.csv"), encoding: .utf8))
+        let eer = history.header.firstIndex(of: "eer")!, validationLoss = history.header.firstIndex(of: "val_loss")!
+        #expect(history.rows.count == 2 && history.rows.allSatisfy { Double($0[eer]) != nil && $0[validationLoss].isEmpty })
+        // Whole utterances: the test set's features keep their lengths (at least 1 s).
+        let whole = try ArtifactStore(root: cache).entry(run.keys["whole-features"]!)
+        let table = try CSV.parse(try String(contentsOf: whole.appendingPathComponent("utterances.csv"), encoding: .utf8))
+        let frames = table.rows.map { Int($0[3])! }
+        #expect(table.header == ["id", "speaker", "split", "frames"] && frames.allSatisfy { $0 >= 99 } && Set(frames).count > 1)
+        #expect(FileManager.default.fileExists(atPath: results.path("augmented/metrics.csv")))
+    }
+
+    @Test func augmentationIsInTheKeysOfWhatItChangesAndNoOthers() throws {
+        let plain = try ExperimentPlan(specPath: Self.spec, overrides: Self.augmented).graph.keys
+        let masked = try ExperimentPlan(specPath: Self.spec, overrides: Self.augmented + ["augment.time_masks=3"]).graph.keys
+        #expect(plain["prepare"] == masked["prepare"] && plain["features"] == masked["features"] && plain["whole-features"] == masked["whole-features"])
+        // Masks are drawn in pretraining: the bank is shared, training renews.
+        #expect(plain["augment"] == masked["augment"] && plain["pretrain"] != masked["pretrain"] && plain["evaluate"] != masked["evaluate"])
+        let rooms = try ExperimentPlan(specPath: Self.spec, overrides: Self.augmented + ["augment.rooms=4"]).graph.keys
+        #expect(plain["augment"] != rooms["augment"] && plain["pretrain"] != rooms["pretrain"])
+        let reseeded = try ExperimentPlan(specPath: Self.spec, overrides: Self.augmented + ["seed=2"]).graph.keys
+        #expect(plain["augment"] != reseeded["augment"])
+        // Without augment the plan is as before: no augment stage, and the cut features' key unchanged.
+        let without = try ExperimentPlan(specPath: Self.spec, overrides: Self.tiny).graph.keys
+        #expect(without["augment"] == nil && without["features"] == plain["features"] && without["whole-features"] == nil)
+    }
+
+    @Test func aNoiseFileEditedInPlaceRenewsTheAugmentStage() throws {
+        let folder = TemporaryDirectory()
+        var generator = SystemRandomNumberGenerator()
+        try FileManager.default.createDirectory(atPath: folder.path("noise"), withIntermediateDirectories: true)
+        try AudioFile.write(AudioSignal(samples: NoiseColour.pink.samples(16000, using: &generator).map { $0 * 0.1 }, sampleRate: 16000), to: folder.path("noise/a.wav"))
+        let overrides = Self.augmented + ["augment.noise_folder=\(folder.path("noise"))", "augment.noise_kinds=[coloured, folder]"]
+        let before = try ExperimentPlan(specPath: Self.spec, overrides: overrides).graph.keys
+        try AudioFile.write(AudioSignal(samples: NoiseColour.white.samples(16000, using: &generator).map { $0 * 0.1 }, sampleRate: 16000), to: folder.path("noise/a.wav"))
+        let after = try ExperimentPlan(specPath: Self.spec, overrides: overrides).graph.keys
+        #expect(before["augment"] != after["augment"] && before["pretrain"] != after["pretrain"] && before["features"] == after["features"])
+    }
+}
