@@ -49,7 +49,7 @@ public final class RunEmbedder {
     /// exactly as its evaluate stage did.
     public func normalisation() throws -> ScoreNormalisation? {
         if let made = madeNormalisation { return made }
-        madeNormalisation = try StageArtifacts.normalisation(run.evaluate, features: try run.entry("features"), network: trainedNetwork, holdout: run.cohortHoldout,
+        madeNormalisation = try StageArtifacts.normalisation(run.evaluate, features: try run.evaluatedFeatures(), network: trainedNetwork, holdout: run.cohortHoldout,
                                                              standardisation: try standardisation())
         return madeNormalisation
     }
@@ -58,7 +58,7 @@ public final class RunEmbedder {
     /// The run's embedding standardisation (nil: embeddings are scored as they are), fitted once.
     public func standardisation() throws -> EmbeddingStandardisation? {
         if let made = madeStandardisation { return made }
-        madeStandardisation = try StageArtifacts.standardisation(run.evaluate, features: try run.entry("features"), network: trainedNetwork, holdout: run.cohortHoldout)
+        madeStandardisation = try StageArtifacts.standardisation(run.evaluate, features: try run.evaluatedFeatures(), network: trainedNetwork, holdout: run.cohortHoldout)
         return madeStandardisation
     }
     private var madeStandardisation: EmbeddingStandardisation?

@@ -95,8 +95,15 @@ public struct TrainedRun {
     /// cut to a fixed length, which is what its evaluate stage scored).
     public func featureSettings(wholeUtterance: Bool) -> FeatureSettings {
         var settings = StageArtifacts.featureSettings(features)
-        if wholeUtterance { settings.cutPad = .none }
+        // A run that evaluated whole utterances embeds them as its evaluate stage did (padded to its minimum).
+        if wholeUtterance { settings.cutPad = evaluate.length == .whole ? .atLeast(seconds: FeaturesStage.wholeMinimumSeconds) : .none }
         return settings
+    }
+
+    /// The features its evaluate stage embedded and fitted on: the whole utterances' with
+    /// `evaluate.length: whole`, else the cut's.
+    public func evaluatedFeatures() throws -> URL {
+        try entry(evaluate.length == .whole ? "whole-features" : "features")
     }
 
     /// The cache entry of a stage, checked intact; a missing one says how to make it again.

@@ -27,7 +27,7 @@ struct TrainedRunOptions: ParsableArguments {
     @OptionGroup var folder: RunFolderOptions
     @OptionGroup var checkpoint: CheckpointOption
 
-    @Option(help: "whole: the whole voiced utterance, any length (embed's default); run: cut to the run's fixed length as its evaluate stage embedded (the default of score and verify, whose metrics and thresholds are the run's).")
+    @Option(help: "whole: the whole voiced utterance, any length (embed's default); run: as the run's evaluate stage embedded, its fixed cut or, with evaluate.length: whole, the whole utterance (the default of score and verify, whose metrics and thresholds are the run's).")
     var length: Length?
 
     /// Which part of each file is embedded.
@@ -35,6 +35,9 @@ struct TrainedRunOptions: ParsableArguments {
 
     /// Opens the run and its network; `standard` is the command's own default length.
     func embedder(standard: Length) throws -> RunEmbedder {
-        try RunEmbedder(run: folder.open(), wholeUtterance: (length ?? standard) == .whole, checkpoint: checkpoint.checkpoint)
+        let run = try folder.open()
+        // `run`: as the run's evaluate stage embedded, the cut or (evaluate.length: whole) the whole utterance.
+        let chosen = length ?? standard
+        return try RunEmbedder(run: run, wholeUtterance: chosen == .whole || run.evaluate.length == .whole, checkpoint: checkpoint.checkpoint)
     }
 }

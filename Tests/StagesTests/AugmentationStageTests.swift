@@ -14,7 +14,8 @@ import Spec
     static let tiny = ["~calibrate", "~finetune", "dataset.speakers=12", "dataset.utterances=6", "dataset.test_fraction=0.34", "features.seconds=0.6",
                        "pretrain.epochs=2", "name=augmented"]
     static let augmented = tiny + ["augment.crop=[0.5, 0.8]", "augment.rooms=3", "augment.speed=[0.9, 1.1]", "pretrain.select=eer",
-                                   "pretrain.validation_speakers=3", "evaluate.length=whole"]
+                                   "pretrain.validation_speakers=3", "evaluate.length=whole",
+                                   "evaluate.embedding_norm=standardise", "evaluate.score_norm=as-norm"]
 
     @Test func anAugmentedRunSelectsByEERAndScoresWholeUtterances() throws {
         let results = TemporaryDirectory()
@@ -37,6 +38,9 @@ import Spec
         let frames = table.rows.map { Int($0[3])! }
         #expect(table.header == ["id", "speaker", "split", "frames"] && frames.allSatisfy { $0 >= 99 } && Set(frames).count > 1)
         #expect(FileManager.default.fileExists(atPath: results.path("augmented/metrics.csv")))
+        // `score` embeds whole utterances as evaluate did, and reproduces its scores.
+        let embedder = try RunEmbedder(run: run, wholeUtterance: true)
+        #expect(try AfterTrainingTests.scoreReproducesEvaluate(run, embedder: embedder, published: results.path("augmented/scores.csv")))
     }
 
     @Test func augmentationIsInTheKeysOfWhatItChangesAndNoOthers() throws {
