@@ -69,4 +69,26 @@ import Spec
         let after = try ExperimentPlan(specPath: Self.spec, overrides: overrides).graph.keys
         #expect(before["augment"] != after["augment"] && before["pretrain"] != after["pretrain"] && before["features"] == after["features"])
     }
+
+    @Test func recordedNoisesAndRoomResponsesAreResampledIntoTheBank() throws {
+        let folder = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder.path("noise/street"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder.path("rirs"), withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        // A 2 s noise at 8 kHz, and a 2 s room response at 16 kHz (cut to 1 s, unit energy).
+        try AudioFile.write(AudioSignal(samples: NoiseColour.pink.samples(16000, using: &generator).map { $0 * 0.1 }, sampleRate: 8000), to: folder.path("noise/street/a.wav"))
+        let room = ImageMethodRoom(size: [5, 4, 3], source: [1, 1, 1.5], microphone: [3, 2, 1.5], reverberationTime: 0.3)
+        try AudioFile.write(AudioSignal(samples: room.impulseResponse(sampleRate: 16000, seconds: 2).map { $0 * 0.5 }, sampleRate: 16000), to: folder.path("rirs/room.wav"))
+        let results = TemporaryDirectory()
+        let overrides = Self.augmented + ["augment.noise_folder=\(folder.path("noise"))", "augment.noise_kinds=[folder]", "augment.rir_folder=\(folder.path("rirs"))",
+                                          "pretrain.epochs=1", "augment.speed=[]"]
+        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: overrides, locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
+        #expect(summary.succeeded, "\(summary.text)")
+        let run = try TrainedRun(path: results.path("augmented"))
+        let bank = try ArtifactStore(root: URL(fileURLWithPath: results.path(".cache"))).entry(run.keys["augment"]!)
+        let noises = try RaggedArrays.read("noises", from: bank), rooms = try RaggedArrays.read("rooms", from: bank)
+        #expect(noises.names == ["street/a.wav"] && abs(noises.arrays[0].count - 32000) <= 2)
+        #expect(rooms.names == ["room.wav"] && rooms.arrays[0].count == 16000)
+        #expect(abs(rooms.arrays[0].reduce(0.0) { $0 + Double($1) * Double($1) } - 1) < 1e-4)
+    }
 }
