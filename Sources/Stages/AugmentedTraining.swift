@@ -19,6 +19,7 @@ enum AugmentedTraining {
             return samples
         }
         var labels = training.labels
+        var speakers = training.labels
         var ids = training.ids
         let original = speech
         // Speed perturbation: a copy of every utterance per factor, its speaker a new class.
@@ -34,6 +35,7 @@ enum AugmentedTraining {
             if let message = failure.message { throw TrainingError("speed perturbation \(factor) failed: \(message)") }
             speech += Array(copies)
             labels += training.labels.map { $0 + (position + 1) * classes }
+            speakers += training.labels
             ids += training.ids.map { "\($0)@speed\(factor)" }
         }
         let noises = try RaggedArrays.read("noises", from: folder).arrays
@@ -46,7 +48,7 @@ enum AugmentedTraining {
             ? FeatureMasking(timeMasks: augment.timeMasks, timeWidth: augment.timeMaskFrames, frequencyMasks: augment.frequencyMasks, frequencyWidth: augment.frequencyMaskBands)
             : nil
         let crop: AugmentedTrainingData.Crop = augment.crop.map { .random(seconds: $0[0]...$0[1]) } ?? .centre(seconds: features.seconds)
-        return try AugmentedTrainingData(speech: speech, labels: labels, ids: ids, crop: crop, augmentation: waveform, masking: masking,
+        return try AugmentedTrainingData(speech: speech, labels: labels, ids: ids, speakers: speakers, crop: crop, augmentation: waveform, masking: masking,
                                          bank: .init(noises: noises, rooms: rooms, speech: original, speakers: training.labels),
                                          settings: settings, seed: UInt64(seed))
     }

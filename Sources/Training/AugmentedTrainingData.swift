@@ -20,6 +20,8 @@ public struct AugmentedTrainingData: TrainingBatches, Sendable {
     /// Each utterance's voiced samples (±1 scale).
     public let speech: [[Float]]
     public let labels: [Int]
+    /// Each utterance's speaker before speed perturbation made it a new class: babble leaves it out.
+    public let speakers: [Int]
     public let ids: [String]
     public let crop: Crop
     /// Waveform augmentation (nil: none).
@@ -30,13 +32,16 @@ public struct AugmentedTrainingData: TrainingBatches, Sendable {
     public let settings: FeatureSettings
     public let seed: UInt64
 
-    /// Creates the source; `speech`, `labels` and `ids` are parallel.
-    public init(speech: [[Float]], labels: [Int], ids: [String], crop: Crop, augmentation: WaveformAugmentation?, masking: FeatureMasking?,
+    /// Creates the source; `speech`, `labels`, `ids` and `speakers` (nil: the labels) are parallel.
+    public init(speech: [[Float]], labels: [Int], ids: [String], speakers: [Int]? = nil, crop: Crop, augmentation: WaveformAugmentation?, masking: FeatureMasking?,
                 bank: WaveformAugmentation.Bank, settings: FeatureSettings, seed: UInt64) throws {
         guard !speech.isEmpty else { throw TrainingError("a training set needs at least one utterance") }
-        guard speech.count == labels.count, labels.count == ids.count else { throw TrainingError("speech, labels and ids differ in count") }
+        guard speech.count == labels.count, labels.count == ids.count, (speakers?.count ?? labels.count) == labels.count else {
+            throw TrainingError("speech, labels, speakers and ids differ in count")
+        }
         self.speech = speech
         self.labels = labels
+        self.speakers = speakers ?? labels
         self.ids = ids
         self.crop = crop
         self.augmentation = augmentation
@@ -75,7 +80,7 @@ public struct AugmentedTrainingData: TrainingBatches, Sendable {
                 cut = Array(samples[start..<(start + length)])
             }
         }
-        if let augmentation { cut = augmentation.apply(cut, speaker: labels[row], bank: bank, using: &generator) }
+        if let augmentation { cut = augmentation.apply(cut, speaker: speakers[row], bank: bank, using: &generator) }
         var matrix = extractor.normalisedFeatures(of: cut)
         masking?.apply(to: &matrix, using: &generator)
         return matrix

@@ -112,6 +112,25 @@ import Randomness
         #expect(zeroFrames <= 20 && zeroBands <= 5)
     }
 
+    @Test func babbleLeavesTheTargetSpeakerOut() {
+        // Speaker 0 hums at 100 Hz, speaker 1 at 300 Hz: babble for speaker 0 holds no 100 Hz.
+        func tone(_ hertz: Double) -> [Float] { (0..<16000).map { Float(sin(2 * Double.pi * hertz * Double($0) / 16000)) } }
+        let bank = WaveformAugmentation.Bank(noises: [], rooms: [], speech: [tone(100), tone(300), tone(100), tone(300)], speakers: [0, 1, 0, 1])
+        var generator = SeededGenerator(seed: 8)
+        let babble = WaveformAugmentation.babble(length: 8000, excluding: 0, bank: bank, using: &generator)
+        // The amplitude at a frequency, whatever its phase: projections on sine and cosine.
+        func amplitude(_ hertz: Double) -> Double {
+            var sine = 0.0, cosine = 0.0
+            for (index, value) in babble.enumerated() {
+                let angle = 2 * Double.pi * hertz * Double(index) / 16000
+                sine += Double(value) * sin(angle)
+                cosine += Double(value) * cos(angle)
+            }
+            return 2 * (sine * sine + cosine * cosine).squareRoot() / Double(babble.count)
+        }
+        #expect(Mixing.power(babble) > 0.1 && amplitude(100) < 0.01, "power \(Mixing.power(babble)), 100 Hz amplitude \(amplitude(100))")
+    }
+
     @Test func reverberationKeepsLengthAndAlignment() {
         let room = ImageMethodRoom(size: [5, 4, 3], source: [1, 1, 1.5], microphone: [3, 2, 1.5], reverberationTime: 0.3)
         let response = room.impulseResponse(sampleRate: 16000, seconds: 0.3)
