@@ -2,6 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Audio
+import Datasets
+import Models
+import NN
 import Randomness
 import Tensor
 @testable import Training
@@ -67,6 +70,47 @@ import Tensor
         // The centre crop is the features stage's cut, whatever the step.
         let centre = try Self.source(seed: 2, crop: .centre(seconds: 1.5))
         #expect(centre.cropLength(step: 0) == 24000 && centre.cropLength(step: 9) == 24000)
+    }
+
+    @Test func anAugmentedRunInterruptedMidEpochResumesToTheSameWeights() throws {
+        let folder = TemporaryDirectory()
+        let utterances = try SyntheticCorpus(speakers: 8, utterancesPerSpeaker: 5, testFraction: 0.25, seed: 4).write(to: folder.url.path).filter { $0.split == "train" }
+        let settings = FeatureSettings(voiceDecision: .adaptive(aggressiveness: 1), cutPad: .seed(seconds: 0.6))
+        let speech = ParallelFeatureExtraction.voicedSamples(paths: utterances.map(\.path), settings: settings, threads: 2).map { try! $0.get() }
+        let speakers = Set(utterances.map(\.speaker)).sorted()
+        let labels = utterances.map { speakers.firstIndex(of: $0.speaker)! }
+        var generator = SeededGenerator(seed: 6)
+        let rooms = [ImageMethodRoom.random(using: &generator).impulseResponse(sampleRate: 16000, seconds: 0.2)]
+        let data = try AugmentedTrainingData(
+            speech: speech, labels: labels, ids: utterances.map(\.id), crop: .random(seconds: 0.6...0.6),
+            augmentation: WaveformAugmentation(noiseProbability: 0.7, noiseKinds: [.coloured, .babble], signalToNoise: 0...15, reverberationProbability: 0.5),
+            masking: FeatureMasking(timeMasks: 1, timeWidth: 8, frequencyMasks: 1, frequencyWidth: 4),
+            bank: .init(noises: [], rooms: rooms, speech: speech, speakers: labels), settings: settings, seed: 21)
+        func network(_ seed: UInt64) throws -> (ModelGraph, Dense) {
+            let model = try ModelGraph(file: Fixtures.repositoryRoot.appendingPathComponent("Experiments/models/deepspeaker.yaml").path,
+                                       input: [59, 40, 1], width: 0.25, depths: [1, 1, 1, 1], seed: 3, batchNormMomentum: 0.9)
+            var generator = SeededGenerator(seed: seed)
+            return (model, Dense(name: "softmax", inputs: model.embeddingSize, outputs: speakers.count, using: &generator))
+        }
+        var training = SoftmaxPretraining.Settings()
+        training.optimizer = OptimizerSettings(kind: .adam, learningRate: 1e-3)
+        training.batchSize = 8
+        training.epochs = 2
+        training.earlyStoppingPatience = nil
+        training.saveEverySteps = 1
+        let whole = TemporaryDirectory(), broken = TemporaryDirectory()
+        let (reference, referenceHead) = try network(3)
+        try SoftmaxPretraining(settings: training, folder: whole.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: reference, classifier: referenceHead, train: data, validation: nil)
+        let (first, firstHead) = try network(3)
+        let outcome = try SoftmaxPretraining(settings: training, folder: broken.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: first, classifier: firstHead, train: data, validation: nil, stopAfterSteps: 4)
+        #expect(outcome == .interrupted(step: 4))
+        let (resumed, resumedHead) = try network(99)
+        try SoftmaxPretraining(settings: training, folder: broken.url.path, progress: ProgressReporter(enabled: false))
+            .run(model: resumed, classifier: resumedHead, train: data, validation: nil)
+        #expect(resumed.parameters.map(\.value) == reference.parameters.map(\.value))
+        #expect(resumedHead.weight.value == referenceHead.weight.value)
     }
 
     @Test func augmentationChangesTheFeatures() throws {
