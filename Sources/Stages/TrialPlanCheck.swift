@@ -42,10 +42,18 @@ enum TrialPlanCheck {
         if spec.evaluate.scoreNorm == .asNorm, [.membershipEraA, .membershipHead].contains(spec.evaluate.protocol) {
             throw resolved.error(at: "evaluate.score_norm", file: specPath, "the membership protocols score each test against every enrolled model at once; AS-norm applies to the trials and pairs protocols")
         }
+        // The calibration speakers come out of training; at least two must stay to train on.
+        let training = utterances.map { Set($0.filter { $0.split == "train" }.map(\.speaker)).count }
+            ?? spec.dataset.speakers - Int((Double(spec.dataset.speakers) * spec.dataset.testFraction).rounded())
+        if let pretrain = spec.pretrain, pretrain.select == .eer {
+            // So do select: eer's validation speakers, out of what calibration leaves.
+            let held = pretrain.validationSpeakers ?? 8, left = training - (spec.calibrate?.speakers ?? 0)
+            guard left >= held + 2 else {
+                throw resolved.error(at: pretrain.validationSpeakers == nil ? "pretrain.select" : "pretrain.validation_speakers", file: specPath,
+                                     "select: eer holds out \(held) of the \(left) training speakers\(spec.calibrate == nil ? "" : " calibration leaves"), which leaves fewer than two to train on; set pretrain.validation_speakers to at most \(max(2, left - 2)), or select: validation-loss")
+            }
+        }
         if let calibrate = spec.calibrate {
-            // The calibration speakers come out of training; at least two must stay to train on.
-            let training = utterances.map { Set($0.filter { $0.split == "train" }.map(\.speaker)).count }
-                ?? spec.dataset.speakers - Int((Double(spec.dataset.speakers) * spec.dataset.testFraction).rounded())
             guard training >= calibrate.speakers + 2 else {
                 throw resolved.error(at: "calibrate.speakers", file: specPath,
                                      "the corpus has \(training) training speakers; holding out \(calibrate.speakers) for calibration leaves fewer than two to train on; hold out at most \(max(0, training - 2))")

@@ -51,6 +51,7 @@ import Testing
         ("pretrain: {}\naugment:\n  noise_folder: /nonexistent/musan\n", "bad.yaml:3:17: error: '/nonexistent/musan' is not a folder; give a folder of audio files"),
         ("pretrain: {}\naugment:\n  speed: [0.9, 3]\n", "'augment.speed'"),
         ("pretrain:\n  select: accuracy\n", "bad.yaml:2:11: error: 'pretrain.select' is 'accuracy'; it must be one of validation-loss, eer"),
+        ("dataset:\n  speakers: 8\n  test_fraction: 0.5\npretrain:\n  select: eer\n  validation_speakers: 3\n", "bad.yaml:6:24: error: select: eer holds out 3 of the 4 training speakers, which leaves fewer than two"),
         ("evaluate:\n  length: full\n", "bad.yaml:2:11: error: 'evaluate.length' is 'full'; it must be one of cut, whole"),
     ]
 
