@@ -20,4 +20,13 @@ public enum MetricHeading {
         if name.hasPrefix("si_top"), let k = Int(name.dropFirst("si_top".count)) { return "SI top-\(k)" }
         return name
     }
+
+    /// A short heading for narrow tables: `min_dcf_p0.01` → `minDCF 0.01`, `si_top1` → `SI top-1`.
+    public static func short(_ name: String) -> String {
+        if name.hasSuffix("_calibrated") { return short(String(name.dropLast("_calibrated".count))) + " cal." }
+        for (prefix, title) in [("min_dcf_p", "minDCF"), ("act_dcf_p", "actDCF")] where name.hasPrefix(prefix) {
+            return "\(title) \(name.dropFirst(prefix.count))"
+        }
+        return heading(name)
+    }
 }

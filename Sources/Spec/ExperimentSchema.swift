@@ -116,6 +116,8 @@ public enum ExperimentSchema {
             "freeze": F(.list(.string(allowed: nil)), NonEmpty.constraint, "layers not updated for the first freeze_for steps: names as `model summary` prints them (conv, batch_normalization_1), or prefixes ending in * (conv*)"),
             "freeze_for": F(.integer, .range(1, 10_000_000), "steps the freeze lasts (absent: the whole stage, so only the unfrozen layers train)"),
             "average_last": F(.integer, .range(2, 1_000), "also keep the mean of the weights at the last N evaluations (averaged.safetensors, for `--checkpoint averaged`; absent: none)"),
+            "select": F(.string(allowed: ["eer", "last", "test-speakers"]), default: .string("eer"), "what picks the kept checkpoint: eer, the lowest EER of validation_speakers training speakers held out of fine-tuning (the same speakers pretraining holds out when it selects on eer); last, the last step; test-speakers, the lowest EER on the test speakers (the seed's practice, for reproducing its numbers only: every table, report and comparison marks such a run)"),
+            "validation_speakers": F(.integer, .range(2, 10_000), "select: eer: training speakers held out of fine-tuning, their utterances scored in pairs at every evaluation (absent: pretrain.validation_speakers when pretraining selects on eer, else 8)"),
         ]), "triplet fine-tuning; absent: no fine-tuning stage"),
         "calibrate": F(.object([
             "speakers": F(.integer, default: .integer(8), .range(2, 10_000), "training speakers held out of training to fit the calibration on (never the test speakers)"),

@@ -253,6 +253,21 @@ public struct FinetuneSpec: Codable, Hashable, Sendable {
     public var freezeFor: Int?
     /// Also keep the mean of the weights at the last this many evaluations (nil: none).
     public var averageLast: Int?
+    /// What picks the checkpoint fine-tuning keeps.
+    public enum Selection: String, Codable, Hashable, Sendable {
+        /// The lowest EER on validation speakers held out of fine-tuning (the default).
+        case eer
+        /// The last step's weights; nothing is held out and nothing is chosen.
+        case last
+        /// The lowest EER on the test speakers: the seed's own practice, an explicit opt-in that
+        /// every table, report and comparison marks, for the specs that reproduce its numbers.
+        case testSpeakers = "test-speakers"
+    }
+    /// What picks the kept checkpoint.
+    public var select: Selection
+    /// `select: eer`: training speakers held out of fine-tuning to measure the EER on (nil: the
+    /// pretraining's own when it selects on EER, else 8).
+    public var validationSpeakers: Int?
 }
 
 /// `calibrate:` — linear logistic calibration of scores to log-likelihood ratios.

@@ -191,7 +191,8 @@ public struct ExperimentPlan {
         if var finetune = spec.finetune {
             finetune.initFrom = nil
             stages.append(Stage(FinetuneStage.self, id: "finetune",
-                                parameters: .init(finetune: finetune, model: model, seed: spec.seed, enrolment: spec.evaluate.enrolment, numerics: numerics, holdout: holdout),
+                                parameters: .init(finetune: finetune, model: model, seed: spec.seed, enrolment: spec.evaluate.enrolment,
+                                                  validation: ValidationSpeakers.finetuning(spec), numerics: numerics, holdout: holdout),
                                 inputs: Array(Set(["features", last])).sorted() + initInput("finetune")))
             last = "finetune"
         }

@@ -19,6 +19,10 @@ struct ExperimentReport {
         if let metrics = (try? String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
             text += "\n## Metrics\n\n" + Self.metricsTable(metrics).markdown + bootstrapNote
         }
+        if !selections.isEmpty {
+            text += "\n## Checkpoint selection\n\n" + selections.map { "- " + $0.sentence + "\n" }.joined()
+            if selections.contains(where: \.onTestSpeakers) { text += "\n" + PublishedRun.testSelectionNote + ".\n" }
+        }
         if let skipped = (try? String(contentsOf: folder.appendingPathComponent(PrepareStage.skippedFile), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
             text += "\n## Files left out\n\n\(skipped.rows.count) file(s) of the corpus could not be used and were left out (`dataset.on_bad_file: skip`):\n\n" + skipped.markdown
         }
@@ -30,6 +34,17 @@ struct ExperimentReport {
         text += "\n## Environment\n\n" + environmentTable.markdown
         text += "\n## Resolved spec\n\n```json\n\(spec.canonicalText)\n```\n"
         return text
+    }
+
+    /// Which checkpoint each training stage kept, on what data, and by how much it beat its start.
+    var selections: [CheckpointSelection] {
+        guard let history = (try? String(contentsOf: folder.appendingPathComponent("history.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) else { return [] }
+        let spec = plan.spec
+        return [
+            spec.pretrain.flatMap { CheckpointSelection.pretraining(select: $0.select, validationSpeakers: $0.validationSpeakers,
+                                                                    validationFraction: spec.dataset.validationFraction, history: history) },
+            spec.finetune.flatMap { CheckpointSelection.finetuning(select: $0.select, validation: ValidationSpeakers.finetuning(spec), history: history) },
+        ].compactMap { $0 }
     }
 
     /// The batch-norm convergence warning pretraining's history gives (`BatchNormConvergence`), or nil.

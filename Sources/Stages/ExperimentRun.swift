@@ -40,8 +40,11 @@ public enum ExperimentRun {
             ($0.id, ExecutionOptions.Recipe(spec: absolute(specPath), overrides: overrides, stage: $0.id, results: absolute(locations.results.path)))
         })
         let executor = try execution.executor(spec: plan.spec, recipes: recipes)
+        // `gc` removes no entry this run reads or makes while it runs.
+        let lease = try CacheLease(keys: Array(plan.graph.keys.values), root: locations.cache)
+        defer { lease.release() }
         let summary = executor.run(plan.graph, store: store, force: forced)
-        if summary.succeeded { try publish(plan, store: store, locations: locations) }
+        if summary.succeeded { try publish(plan, store: store, locations: locations, point: RunFolder.point(overrides: overrides)) }
         return summary
     }
 
@@ -51,8 +54,8 @@ public enum ExperimentRun {
     }
 
     /// The lines printed after a successful run: where the report is and the metrics table.
-    public static func resultsText(_ plan: ExperimentPlan, locations: Locations) throws -> String {
-        let folder = locations.results.appendingPathComponent(plan.name)
+    public static func resultsText(_ plan: ExperimentPlan, overrides: [String] = [], locations: Locations) throws -> String {
+        let folder = RunFolder(results: locations.results, experiment: plan.name, point: RunFolder.point(overrides: overrides)).url
         let metrics = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8))
         // Relative to the working folder when it is below it, as the user named it.
         let report = folder.appendingPathComponent("report.md").path
@@ -63,19 +66,20 @@ public enum ExperimentRun {
     /// `speakerlab status`: every experiment in the results folder with its metrics, and how many
     /// of its stages are still in the cache.
     public static func statusText(locations: Locations) throws -> String {
-        let store = try ArtifactStore(root: locations.cache)
+        // Only reads: a results folder without a cache gets none.
+        let store = FileManager.default.fileExists(atPath: locations.cache.path) ? try ArtifactStore(root: locations.cache) : nil
         var table = Table(header: ["experiment", "stages cached", "metrics"])
         for folder in experimentFolders(locations) {
             let relative = String(folder.path.dropFirst(locations.results.path.count + 1))
             let keys = referencedKeys(folder)
-            let cached = keys.filter { store.isComplete($0) }.count
+            let cached = keys.filter { store?.isComplete($0) ?? false }.count
             let metrics = (try? String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8))
                 .flatMap { try? CSV.parse($0) }
                 .map { table in zip(table.header, table.rows.first ?? []).map { "\($0)=\($1)" }.joined(separator: " ") } ?? "-"
             table.append([relative, "\(cached)/\(keys.count)", metrics])
         }
         let experiments = table.rows.isEmpty ? "no experiments in \(locations.results.path)\n" : table.aligned
-        return experiments + slurmStatusText(store: store)
+        return experiments + (store.map(slurmStatusText) ?? "")
     }
 
     /// The Slurm state of every stage submitted as a job: stage, key, job id, state, exit code.
@@ -111,28 +115,47 @@ public enum ExperimentRun {
         return "\nslurm jobs\n" + table.aligned
     }
 
-    /// `speakerlab gc`: cache entries no experiment in the results folder refers to; removed only with `apply`.
+    /// `speakerlab gc`: cache entries no experiment in the results folder refers to; removed only with
+    /// `apply`. Entries a running experiment holds (`CacheLease`) are kept, and nothing is followed
+    /// or removed through a symbolic link; a results folder without a cache is left as it is.
     public static func garbageCollect(locations: Locations, apply: Bool) throws -> String {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: locations.cache.path) else { return "no cache at \(locations.cache.path); nothing to remove\n" }
         let store = try ArtifactStore(root: locations.cache)
-        let referenced = Set(experimentFolders(locations).flatMap(referencedKeys))
-        var unreferenced: [URL] = []
-        for prefix in (try? FileManager.default.contentsOfDirectory(atPath: store.root.path)) ?? [] where prefix.count == 2 {
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: store.root.appendingPathComponent(prefix).path)) ?? [] {
-                guard let key = CacheKey(hex: entry), !referenced.contains(key) else { continue }
-                unreferenced.append(store.entry(key))
+        return try CacheLease.withLiveKeys(root: store.root) { live in
+            let referenced = Set(experimentFolders(locations).flatMap(referencedKeys))
+            var unreferenced: [URL] = [], held = 0
+            for prefix in (try? manager.contentsOfDirectory(atPath: store.root.path)) ?? [] where prefix.count == 2 {
+                for entry in (try? manager.contentsOfDirectory(atPath: store.root.appendingPathComponent(prefix).path)) ?? [] {
+                    guard let key = CacheKey(hex: entry), !referenced.contains(key) else { continue }
+                    if live.contains(key) { held += 1; continue }
+                    unreferenced.append(store.entry(key))
+                }
             }
+            // Temporary folders of killed runs, and entries set aside as damaged.
+            let orphans = store.orphanedTemporaryFolders()
+            let corrupt = ((try? manager.contentsOfDirectory(atPath: store.root.appendingPathComponent("corrupt").path)) ?? [])
+                .sorted().map { store.root.appendingPathComponent("corrupt").appendingPathComponent($0) }
+            let removable = (unreferenced + orphans + corrupt).filter { isInside($0, store.root) }
+            var lines = removable.map { (apply ? "removed " : "would remove ") + $0.path }
+            if apply { for entry in removable { try manager.removeItem(at: entry) } }
+            if !orphans.isEmpty || !corrupt.isEmpty {
+                lines.append("\(orphans.count) temporary folder(s) of killed runs, \(corrupt.count) damaged entr\(corrupt.count == 1 ? "y" : "ies") set aside")
+            }
+            if held > 0 { lines.append("\(held) unreferenced entr\(held == 1 ? "y" : "ies") kept: a running experiment holds \(held == 1 ? "it" : "them")") }
+            lines.append("\(unreferenced.count) unreferenced cache entr\(unreferenced.count == 1 ? "y" : "ies")\(apply || unreferenced.isEmpty ? "" : "; run again with --apply to remove them")")
+            return lines.joined(separator: "\n") + "\n"
         }
-        // Temporary folders of killed runs, and entries set aside as damaged.
-        let orphans = store.orphanedTemporaryFolders()
-        let corrupt = ((try? FileManager.default.contentsOfDirectory(atPath: store.root.appendingPathComponent("corrupt").path)) ?? [])
-            .sorted().map { store.root.appendingPathComponent("corrupt").appendingPathComponent($0) }
-        var lines = (unreferenced + orphans + corrupt).map { (apply ? "removed " : "would remove ") + $0.path }
-        if apply { for entry in unreferenced + orphans + corrupt { try FileManager.default.removeItem(at: entry) } }
-        if !orphans.isEmpty || !corrupt.isEmpty {
-            lines.append("\(orphans.count) temporary folder(s) of killed runs, \(corrupt.count) damaged entr\(corrupt.count == 1 ? "y" : "ies") set aside")
-        }
-        lines.append("\(unreferenced.count) unreferenced cache entr\(unreferenced.count == 1 ? "y" : "ies")\(apply || unreferenced.isEmpty ? "" : "; run again with --apply to remove them")")
-        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Whether `item` lies inside `root` with no symbolic link on the way (the item itself may be one:
+    /// removing a link removes the link, not what it points to).
+    static func isInside(_ item: URL, _ root: URL) -> Bool {
+        let rootPath = root.standardizedFileURL.path
+        let parent = item.deletingLastPathComponent().standardizedFileURL
+        guard parent.path == rootPath || parent.path.hasPrefix(rootPath + "/") else { return false }
+        // The cache root itself may be a link (to a data disk); nothing below it may be.
+        return parent.resolvingSymlinksInPath().path == root.resolvingSymlinksInPath().path + parent.path.dropFirst(rootPath.count)
     }
 
     /// Folders under the results folder that hold a published experiment (a `keys.json`).
@@ -153,13 +176,13 @@ public enum ExperimentRun {
     /// One line per stage: cached, or to run — and when the experiment was published before with
     /// another key, "stale" and the parameters (or inputs) that changed.
     public static func planText(specPath: String, overrides: [String], locations: Locations) throws -> String {
-        try planText(ExperimentPlan(specPath: specPath, overrides: overrides, cache: locations.cache), locations: locations)
+        try planText(ExperimentPlan(specPath: specPath, overrides: overrides, cache: locations.cache), overrides: overrides, locations: locations)
     }
 
-    /// `planText` for a plan already made.
-    public static func planText(_ plan: ExperimentPlan, locations: Locations) throws -> String {
+    /// `planText` for a plan already made with these overrides (they name the folder it publishes to).
+    public static func planText(_ plan: ExperimentPlan, overrides: [String] = [], locations: Locations) throws -> String {
         let store = try ArtifactStore(root: locations.cache)
-        let published = locations.results.appendingPathComponent(plan.name)
+        let published = RunFolder(results: locations.results, experiment: plan.name, point: RunFolder.point(overrides: overrides)).url
         let previousKeys = (try? Data(contentsOf: published.appendingPathComponent("keys.json")))
             .flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
         let previousParameters = (try? Data(contentsOf: published.appendingPathComponent("stages.json")))
@@ -172,7 +195,7 @@ public enum ExperimentRun {
             if let previous = previousKeys[stage.id], previous != key.hex {
                 changedStages.insert(stage.id)
                 state = store.isComplete(key) ? "cached" : "stale"
-                var changed = previousParameters?[stage.id].map { differences($0, stage.parameters, path: "") } ?? []
+                var changed = previousParameters?[stage.id].map { differences($0, stage.parameters, path: "").map(SpecKeyNames.specKey) } ?? []
                 let inputs = stage.inputs.filter { changedStages.contains($0) }
                 var corpus: String? = nil
                 if changed.contains(where: { $0.hasPrefix("corpus") }), let current = plan.corpus {
@@ -185,7 +208,13 @@ public enum ExperimentRun {
                 reason = !parts.isEmpty ? parts.joined(separator: "; ") : (inputs.isEmpty ? "code or model changed" : "input \(inputs.joined(separator: ", ")) changed")
             }
             return "\(state.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.id.padding(toLength: 10, withPad: " ", startingAt: 0)) \(key.short)  ← \(stage.inputs.joined(separator: ", "))" + (reason.isEmpty ? "" : "  (\(reason))")
-        }.joined(separator: "\n") + "\n"
+        }.joined(separator: "\n") + "\npublishes to \(relativeToWorkingFolder(published.path))\n"
+    }
+
+    /// A path relative to the working folder when it is below it, as the user would name it.
+    static func relativeToWorkingFolder(_ path: String) -> String {
+        let here = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path
     }
 
     /// Dotted paths whose values differ between two canonical values.
@@ -200,32 +229,44 @@ public enum ExperimentRun {
         return old.canonicalText == new.canonicalText ? [] : [path]
     }
 
-    /// Copies the report stage's files, the resolved spec and the environment into `Results/<name>/`.
-    static func publish(_ plan: ExperimentPlan, store: ArtifactStore, locations: Locations, folderName: String? = nil) throws {
-        let destination = locations.results.appendingPathComponent(folderName ?? plan.name)
+    /// Copies the report stage's files, the resolved spec and the environment into the run's
+    /// folder (`RunFolder`): `Results/<name>/`, or `Results/<name>/<point>/` for a spec with
+    /// overrides or a sweep point. The folder is replaced as a whole: what this run does not make
+    /// is removed (but the point folders below a base run, and the experiment's summaries).
+    static func publish(_ plan: ExperimentPlan, store: ArtifactStore, locations: Locations, point: RunFolder.Point? = nil) throws {
+        let folder = RunFolder(results: locations.results, experiment: plan.name, point: point)
+        let destination = folder.url
         // Every write stays inside the results folder (names are checked at plan time; this guards the rest).
         let root = locations.results.standardizedFileURL.path, target = destination.standardizedFileURL.path
         guard target.hasPrefix(root + "/"), !target.dropFirst(root.count + 1).hasPrefix(".cache") else {
             throw PipelineError("refusing to publish to \(target): it is not a folder inside \(root)")
         }
+        try folder.checkIdentity(spec: plan.spec.canonical)
+        var written: Set<String> = []
+        func write(_ data: Data, _ relative: String) throws {
+            try AtomicFile.write(data, to: destination.appendingPathComponent(relative).path)
+            written.insert(relative)
+        }
         let report = store.entry(plan.graph.keys["report"]!)
         if let walker = FileManager.default.enumerator(at: report, includingPropertiesForKeys: [.isRegularFileKey]) {
             for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true && !["manifest.json", StageRecord.fileName].contains(file.lastPathComponent) {
-                let relative = String(file.path.dropFirst(report.path.count + 1))
-                try AtomicFile.write(try Data(contentsOf: file), to: destination.appendingPathComponent(relative).path)
+                try write(try Data(contentsOf: file), String(file.path.dropFirst(report.path.count + 1)))
             }
         }
-        try AtomicFile.write(plan.spec.canonical.canonicalText + "\n", to: destination.appendingPathComponent("spec.json").path)
+        try write(Data((plan.spec.canonical.canonicalText + "\n").utf8), "spec.json")
         // The cache entries this result was made from: what `speakerlab gc` keeps.
         let keys = CanonicalValue.object(plan.graph.keys.mapValues { .string($0.hex) })
-        try AtomicFile.write(keys.canonicalText + "\n", to: destination.appendingPathComponent("keys.json").path)
+        try write(Data((keys.canonicalText + "\n").utf8), "keys.json")
         // Each stage's parameters, so `plan` can say which one changed when a stage goes stale.
         let parameters = CanonicalValue.object(Dictionary(uniqueKeysWithValues: plan.graph.stages.map { ($0.id, $0.parameters) }))
-        try AtomicFile.write(parameters.canonicalText + "\n", to: destination.appendingPathComponent("stages.json").path)
+        try write(Data((parameters.canonicalText + "\n").utf8), "stages.json")
+        if let point { try write(try point.encoded(), RunFolder.pointFile) }
         let environment = EnvironmentRecord(threads: Parallel.threads)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(environment), to: destination.appendingPathComponent("environment.json").path)
-        try AtomicFile.write(ExperimentReport(plan: plan, store: store, environment: environment, folder: destination).markdown, to: destination.appendingPathComponent("report.md").path)
+        try write(try encoder.encode(environment), "environment.json")
+        try write(Data(ExperimentReport(plan: plan, store: store, environment: environment, folder: destination).markdown.utf8), "report.md")
+        try folder.removeStale(keeping: written)
+        try folder.writeSummary()
     }
 }

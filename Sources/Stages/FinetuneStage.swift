@@ -2,19 +2,24 @@ import Datasets
 import Foundation
 import Pipeline
 import Randomness
+import Reports
 import Spec
 import Tensor
 import Training
 
 /// Triplet fine-tuning of the pretrained network (or of a fresh one when there is no
-/// pretraining), keeping the checkpoint with the best held-out EER.
+/// pretraining), keeping the checkpoint of lowest EER on validation speakers held out of
+/// fine-tuning (`select: eer`), the last step's (`last`), or, as the seed did, the checkpoint of
+/// lowest EER on the test speakers (`test-speakers`, an opt-in every table marks).
 enum FinetuneStage: StageDefinition {
     struct Parameters: Codable, Hashable, Sendable {
         let finetune: FinetuneSpec
         let model: ModelParameters
         let seed: Int
-        /// The held-out trials' enrolment count (the EER that picks the checkpoint).
+        /// `select: test-speakers`: the test trials' enrolment count (the EER that picks the checkpoint).
         let enrolment: Int
+        /// `select: eer`: the training speakers held out of fine-tuning to choose on (nil otherwise).
+        let validation: ValidationSpeakers?
         let numerics: NumericsParameters?
         /// The training speakers a calibrate stage holds out (nil: none).
         let holdout: CalibrationHoldout?
@@ -22,8 +27,9 @@ enum FinetuneStage: StageDefinition {
 
     static let kind = "finetune"
     /// The engine's numerics version and the stage's own (1: held-out EER on embeddings made one
-    /// utterance to a forward pass; 2: last.safetensors, and averaged.safetensors with average_last).
-    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 2
+    /// utterance to a forward pass; 2: last.safetensors, and averaged.safetensors with average_last;
+    /// 3: the checkpoint chosen on validation speakers, never on the test speakers unless asked).
+    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 3
 
     /// The training loop's settings for a `finetune:` section: the fine-tuning learning rate's
     /// path is `FinetuneSpec.optimizer` → `StageArtifacts.optimizerSettings` → `OptimizerSettings.make()`.
@@ -46,17 +52,35 @@ enum FinetuneStage: StageDefinition {
     }
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
-        let train = try StageArtifacts.load(context.inputs["features"]!, split: "train", holdout: parameters.holdout)
-        let evaluation = try StageArtifacts.load(context.inputs["features"]!, split: "test")
-        let network = try parameters.model.trained(frames: train.frames, bands: train.bands, seed: parameters.seed, context, from: ["pretrain"])
+        let features = context.inputs["features"]!
+        let all = try StageArtifacts.load(features, split: "train", holdout: parameters.holdout)
+        let network = try parameters.model.trained(frames: all.frames, bands: all.bands, seed: parameters.seed, context, from: ["pretrain"])
         if let initial = context.inputs[InitialWeights.stageId(for: "finetune")] { try StageArtifacts.startFrom(initial, network: network) }
-        var generator = SeededGenerator(seed: UInt64(parameters.seed)).split("trials")
-        let utterances = zip(evaluation.ids, evaluation.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
-        let trials = try TrialList.speakerModels(utterances, enrolmentCount: parameters.enrolment, using: &generator)
+        var train = all
+        var evaluation: (data: TrainingData, trials: TrialList)? = nil
+        switch parameters.finetune.select {
+        case .eer:
+            guard let validation = parameters.validation else { throw TrainingError("finetune.select: eer needs validation speakers; the plan gave none") }
+            let split = try validation.split(all)
+            train = split.train
+            evaluation = (split.validation, try ValidationSpeakers.trials(split.validation, seed: parameters.seed))
+        case .testSpeakers:
+            // The seed's own practice, asked for by name: the checkpoint is chosen on the test speakers.
+            let test = try StageArtifacts.load(features, split: "test")
+            var generator = SeededGenerator(seed: UInt64(parameters.seed)).split("trials")
+            let utterances = zip(test.ids, test.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
+            evaluation = (test, try TrialList.speakerModels(utterances, enrolmentCount: parameters.enrolment, using: &generator))
+        case .last:
+            break
+        }
         try TripletFinetuning(settings: settings(parameters.finetune, seed: parameters.seed), folder: context.partial.path)
-            .run(model: network, train: train, evaluation: evaluation, trials: trials)
+            .run(model: network, train: train, evaluation: evaluation)
         try StageArtifacts.copy(context.partial.appendingPathComponent("best.safetensors"), to: context.output.appendingPathComponent("model.safetensors"))
         try StageArtifacts.copy(context.partial.appendingPathComponent("history.csv"), to: context.output.appendingPathComponent("history.csv"))
         try StageArtifacts.copyCheckpoints(from: context.partial, to: context.output)
+        if let history = try? CSV.parse(String(contentsOf: context.output.appendingPathComponent("history.csv"), encoding: .utf8)),
+           let selection = CheckpointSelection.finetuning(select: parameters.finetune.select, validation: parameters.validation, history: history) {
+            ProgressReporter().endEpoch(selection.sentence)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NN
 import Pipeline
 import Randomness
+import Reports
 import Spec
 import Training
 
@@ -48,25 +49,13 @@ enum PretrainStage: StageDefinition {
         return settings
     }
 
-    /// `select: eer`'s split: `heldOut` whole speakers (seeded) for validation, the rest to train on.
-    static func speakerSplit(_ utterances: [Utterance], heldOut: Int, seed: Int) throws -> (train: [Utterance], validation: [Utterance]) {
-        var speakers = Set(utterances.map(\.speaker)).sorted()
-        guard speakers.count >= heldOut + 2 else {
-            throw TrainingError("pretrain.validation_speakers holds out \(heldOut) of \(speakers.count) training speakers, which leaves fewer than two to train on; hold out fewer")
-        }
-        var generator = SeededGenerator(seed: UInt64(seed)).split("validation speakers")
-        speakers.shuffle(using: &generator)
-        let held = Set(speakers.prefix(heldOut))
-        return (utterances.filter { !held.contains($0.speaker) }, utterances.filter { held.contains($0.speaker) })
-    }
-
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
         let all = try StageArtifacts.load(context.inputs["features"]!, split: "train", holdout: parameters.holdout)
         var generator = SeededGenerator(seed: UInt64(parameters.seed)).split("split")
         let utterances = zip(all.ids, all.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
         let selectsByEER = parameters.pretrain.select == .eer
         let (trainList, validationList) = selectsByEER
-            ? try speakerSplit(utterances, heldOut: parameters.pretrain.validationSpeakers ?? 8, seed: parameters.seed)
+            ? try ValidationSpeakers(count: parameters.pretrain.validationSpeakers ?? ValidationSpeakers.defaultCount, seed: parameters.seed).split(utterances)
             : SeedProtocols.pretrainingSplit(utterances, validationFraction: parameters.validationFraction, using: &generator)
         let index = Dictionary(uniqueKeysWithValues: all.ids.enumerated().map { ($1, $0) })
         // With speakers held out for the EER, the head's classes are the speakers left, renumbered.
@@ -94,15 +83,16 @@ enum PretrainStage: StageDefinition {
         let head = Dense(name: "softmax", inputs: network.embeddingSize, outputs: classes, using: &headGenerator)
         let validation = validationList.isEmpty ? nil : try subset(validationList, relabel: false)
         var trials: TrialList? = nil
-        if selectsByEER, let validation {
-            var trialGenerator = SeededGenerator(seed: UInt64(parameters.seed)).split("validation trials")
-            let listed = zip(validation.ids, validation.labels).map { Utterance(id: $0, speaker: String($1), path: $0) }
-            trials = try TrialList.pairs(listed, nonTargetPairs: 20_000, using: &trialGenerator)
-        }
+        if selectsByEER, let validation { trials = try ValidationSpeakers.trials(validation, seed: parameters.seed) }
         try SoftmaxPretraining(settings: settings, folder: context.partial.path)
             .run(model: network, classifier: head, train: train, validation: validation, validationTrials: trials)
         try StageArtifacts.copy(context.partial.appendingPathComponent("best.safetensors"), to: context.output.appendingPathComponent("model.safetensors"))
         try StageArtifacts.copy(context.partial.appendingPathComponent("history.csv"), to: context.output.appendingPathComponent("history.csv"))
         try StageArtifacts.copyCheckpoints(from: context.partial, to: context.output)
+        if let history = try? CSV.parse(String(contentsOf: context.output.appendingPathComponent("history.csv"), encoding: .utf8)),
+           let selection = CheckpointSelection.pretraining(select: parameters.pretrain.select, validationSpeakers: parameters.pretrain.validationSpeakers,
+                                                           validationFraction: parameters.validationFraction, history: history) {
+            ProgressReporter().endEpoch(selection.sentence)
+        }
     }
 }

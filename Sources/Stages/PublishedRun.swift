@@ -26,6 +26,15 @@ public struct PublishedRun {
             .flatMap { try? JSONDecoder().decode(Record.self, from: $0) }?.numerics
     }
 
+    /// Whether the run chose a checkpoint on its test speakers (`finetune.select: test-speakers`,
+    /// the seed's practice): tables, reports and comparisons mark it, since its test metrics are optimistic.
+    public var selectedOnTestSpeakers: Bool { spec?["finetune"]?["select"]?.string == "test-speakers" }
+
+    /// The mark tables put beside such a run, and the note that explains it.
+    public static let testSelectionMark = "†"
+    /// The note under a table with a marked run.
+    public static let testSelectionNote = "† selected its checkpoint on the test speakers (finetune.select: test-speakers, the seed's practice); its test metrics are optimistic"
+
     /// The value of a metric, when the run has it.
     public func metric(_ name: String) -> String? { metrics.first { $0.name == name }?.value }
 
@@ -47,7 +56,7 @@ public struct PublishedRun {
     }
 
     /// Every run under the given paths, in argument order and then by path: a path that is a run
-    /// folder is one run; a folder above runs (a sweep, or `Results/`) gives each run under it.
+    /// folder is that one run; a folder above runs (a sweep, or `Results/`) gives each run under it.
     public static func collect(_ paths: [String]) throws -> [PublishedRun] {
         var runs: [PublishedRun] = []
         for path in paths {
@@ -57,6 +66,11 @@ public struct PublishedRun {
                 throw PipelineError("\(path) is not a folder; name a results folder such as Results/quickstart")
             }
             var folders: [URL] = []
+            // A run folder is that run alone, even when sweep points or override runs lie below it.
+            if FileManager.default.fileExists(atPath: root.appendingPathComponent("metrics.csv").path) {
+                runs.append(try PublishedRun(folder: root, name: root.lastPathComponent))
+                continue
+            }
             if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) {
                 for case let file as URL in walker where file.lastPathComponent == "metrics.csv" { folders.append(file.deletingLastPathComponent().standardizedFileURL) }
             }

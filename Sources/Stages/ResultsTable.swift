@@ -53,7 +53,8 @@ public struct ResultsTable {
         }
         var table = Table(header: labels + names.map(MetricHeading.heading))
         for run in runs {
-            let label = by.isEmpty ? [run.name] : by.map { $0 == "run" ? run.name : run.specValue($0) }
+            var label = by.isEmpty ? [run.name] : by.map { $0 == "run" ? run.name : run.specValue($0) }
+            if run.selectedOnTestSpeakers { label[0] += " " + PublishedRun.testSelectionMark }
             table.append(label + names.map { name in cell(run, name) })
         }
         return table

@@ -135,6 +135,10 @@ public struct RunComparison {
         var text = "spec differences\n" + (differences.rows.isEmpty ? "(none: the resolved specs are identical)\n" : differences.aligned)
         text += "\nmetrics\n" + metrics.aligned
         text += try pairedDifferences()
+        let marked = runs.filter(\.selectedOnTestSpeakers)
+        if !marked.isEmpty {
+            text += "\nselected on test speakers: \(marked.map(\.name).joined(separator: ", ")) chose a checkpoint on the test speakers (finetune.select: test-speakers); their test metrics, and any difference they enter, are optimistic\n"
+        }
         if let plotPath, let curves {
             try AtomicFile.write(curves, to: plotPath)
             text += "\ntraining curves: \(plotPath)\n"

@@ -52,15 +52,43 @@ public struct Sweep: Sendable {
         }
         var combinations: [[(key: String, value: String)]] = [[]]
         for axis in axes { combinations = combinations.flatMap { prefix in axis.map { prefix + $0 } } }
+        // The fixed overrides name every point too: a point's folder identifies its resolved spec.
+        let fixedValues = fixed.map { override -> (key: String, value: String) in
+            if override.hasPrefix("~") { return (String(override.dropFirst()), "null") }
+            guard let equals = override.firstIndex(of: "=") else { return (override, "") }
+            return (String(override[..<equals]), String(override[override.index(after: equals)...]))
+        }
         points = combinations.map { values in
-            // A mapping value names its keys: `optimizer={kind: adam}` → `optimizer=kind=adam`.
-            let name = values.map { value in
-                let text = value.value.filter { !"{}[] \"'".contains($0) }.replacingOccurrences(of: ":", with: "=")
-                return "\(value.key.split(separator: ".").last!)=\(text)"
-            }.joined(separator: ",")
-            return Point(name: name.isEmpty ? "base" : Self.folderName(name), overrides: values.map { "\($0.key)=\($0.value)" }, values: values)
+            let name = Self.pointName(fixedValues + values)
+            return Point(name: name.isEmpty ? "base" : name, overrides: values.map { "\($0.key)=\($0.value)" }, values: values)
+        }
+        var seen: [String: Int] = [:]
+        for (index, point) in points.enumerated() {
+            if let first = seen[point.name] {
+                throw PipelineError("the sweep has the point \(point.name) twice (points \(first + 1) and \(index + 1) of \(points.count)); remove the repeated value")
+            }
+            seen[point.name] = index
         }
         self.fixed = fixed
+    }
+
+    /// The folder name of a point: `key=value` for each changed key, joined by commas, each key by
+    /// its last component (`lr=0.001`), or its whole dotted path when another changed key ends the
+    /// same way (`pretrain.optimizer.lr=0.01,finetune.optimizer.lr=0.001`). A mapping value names
+    /// its keys (`optimizer=kind=adam`). A name that had to be cleaned (characters outside
+    /// letters, digits and `.,=_+-`) or shortened ends in `-` and 8 hex digits of the exact text,
+    /// so two different points never share a folder.
+    static func pointName(_ values: [(key: String, value: String)]) -> String {
+        let lastParts = values.map { String($0.key.split(separator: ".").last ?? "") }
+        let text = zip(values, lastParts).map { value, last in
+            let key = lastParts.filter { $0 == last }.count > 1 ? value.key : last
+            let cleaned = value.value.filter { !"{}[] \"'".contains($0) }.replacingOccurrences(of: ":", with: "=")
+            return "\(key)=\(cleaned)"
+        }.joined(separator: ",")
+        let safe = folderName(text)
+        guard safe != text || safe.count > 120 else { return safe }
+        let exact = values.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+        return String(safe.prefix(100)) + "-" + String(SHA256Digest.hex(of: Array(exact.utf8)).prefix(8))
     }
 
     /// A point's name as one safe folder name: characters other than letters, digits and
@@ -107,7 +135,7 @@ public struct Sweep: Sendable {
     public var isSweep: Bool { points.count > 1 }
 
     /// Runs every point in one stage graph (stages shared by several points run once), publishes
-    /// each point to `Results/<name>/<point>/` and writes `Results/<name>/summary.csv`.
+    /// each point to `Results/<name>/<point>/` and rewrites `Results/<name>/summary.csv` (`RunFolder`).
     public func run(specPath: String, locations: ExperimentRun.Locations, jobs: Int, keepGoing: Bool) throws -> StageRunner.Summary {
         try run(source: try SpecSource(path: specPath), locations: locations, execution: ExecutionOptions(jobs: jobs, keepGoing: keepGoing))
     }
@@ -147,21 +175,12 @@ public struct Sweep: Sendable {
         let graph = try StageGraph(stages)
         let store = try ArtifactStore(root: locations.cache)
         let executor = try execution.executor(spec: plans[0].1.spec, recipes: recipes)
+        // `gc` removes no entry this sweep reads or makes while it runs.
+        let lease = try CacheLease(keys: plans.flatMap { Array($0.1.graph.keys.values) }, root: locations.cache)
+        defer { lease.release() }
         let summary = executor.run(graph, store: store, force: [])
-        var table: Table?
         for (point, plan) in plans where store.isComplete(plan.graph.keys["report"]!) {
-            let folder = ExperimentRun.Locations(results: locations.results.appendingPathComponent(plan.name))
-            try ExperimentRun.publish(plan, store: store, locations: .init(results: folder.results), folderName: point.name)
-            let metrics = try CSV.parse(try String(contentsOf: folder.results.appendingPathComponent(point.name).appendingPathComponent("metrics.csv"), encoding: .utf8))
-            if table == nil { table = Table(header: ["point"] + point.values.map(\.key) + metrics.header) }
-            table?.append([point.name] + point.values.map(\.value) + (metrics.rows.first ?? []))
-        }
-        if let table, let name = plans.first?.1.name {
-            let folder = locations.results.appendingPathComponent(name)
-            try AtomicFile.write(table.csv, to: folder.appendingPathComponent("summary.csv").path)
-            if let seeds = Self.aggregateOverSeeds(table, parameterCount: plans.first?.0.values.count ?? 0) {
-                try AtomicFile.write(seeds.csv, to: folder.appendingPathComponent("summary_over_seeds.csv").path)
-            }
+            try ExperimentRun.publish(plan, store: store, locations: locations, point: RunFolder.Point(name: point.name, overrides: fixed + point.overrides))
         }
         return summary
     }

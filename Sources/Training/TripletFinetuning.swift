@@ -8,7 +8,8 @@ import Tensor
 
 /// Triplet fine-tuning from a pretrained model (reference §6): batches laid out `[A | P | N]` with
 /// T triplets from the spec, random or hard-mined, the seed's loss on true cosine with margin α,
-/// periodic SV evaluation on held-out speakers and the best-by-EER checkpoint. Resumable.
+/// periodic SV evaluation on speakers it does not train on and the best-by-EER checkpoint (or, with
+/// no evaluation set, the last step's). Resumable.
 public struct TripletFinetuning {
     /// How triplets are chosen.
     public enum Mining: String, Equatable, Sendable, Codable {
@@ -55,10 +56,11 @@ public struct TripletFinetuning {
         self.progress = progress
     }
 
-    /// Fine-tunes `model`; evaluates EER on `evaluation` with `trials` every `evaluateEvery` steps.
-    /// Returns the best EER seen (the state at that point is `best.safetensors`).
+    /// Fine-tunes `model`; with an `evaluation` set and its `trials`, measures the EER every
+    /// `evaluateEvery` steps and keeps the lowest as `best.safetensors`; without one, the last
+    /// step's weights are `best.safetensors`. Returns the best EER seen (nil without evaluation).
     @discardableResult
-    public func run(model: ModelGraph, train: TrainingData, evaluation: TrainingData, trials: TrialList, stopAfterSteps: Int? = nil) throws -> Double {
+    public func run(model: ModelGraph, train: TrainingData, evaluation: (data: TrainingData, trials: TrialList)?, stopAfterSteps: Int? = nil) throws -> Double? {
         let parameters = model.parameters
         let optimizer = settings.optimizer.make()
         var state = ResumeState(epoch: 0, globalStep: 0, learningRate: settings.optimizer.learningRate, optimizerSteps: 0, sampler: nil,
@@ -75,12 +77,14 @@ public struct TripletFinetuning {
             model.dropoutState = saved.dropout
             state = saved
         } else {
-            // Step 0: the pretrained model's EER is the reference the fine-tuning must beat.
-            let eer = try Embedding.equalErrorRate(model: model, data: evaluation, trials: trials)
-            state.bestScore = eer
-            state.history.append(HistoryRow(stage: "finetune", epoch: 0, step: 0, loss: .nan, equalErrorRate: eer,
-                                            learningRate: state.learningRate, seconds: 0, samplesPerSecond: 0))
-            try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": "0", "eer": String(eer)]), to: folder + "/best.safetensors")
+            // Step 0: the starting weights' EER is the reference the fine-tuning must beat.
+            if let evaluation {
+                let eer = try Embedding.equalErrorRate(model: model, data: evaluation.data, trials: evaluation.trials)
+                state.bestScore = eer
+                state.history.append(HistoryRow(stage: "finetune", epoch: 0, step: 0, loss: .nan, equalErrorRate: eer,
+                                                learningRate: state.learningRate, seconds: 0, samplesPerSecond: 0))
+                try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": "0", "eer": String(eer)]), to: folder + "/best.safetensors")
+            }
         }
         optimizer.learningRate = Float(state.learningRate)
         let kept = CheckpointAverage(folder: folder, count: settings.averageLast)
@@ -108,15 +112,17 @@ public struct TripletFinetuning {
             progress.step(stage: "finetune", epoch: 0, step: state.globalStep, of: settings.steps, loss: value, learningRate: state.learningRate,
                           secondsLeft: elapsed / Double(state.globalStep) * Double(settings.steps - state.globalStep))
             if state.globalStep % settings.evaluateEvery == 0 || state.globalStep == settings.steps {
-                let eer = try Embedding.equalErrorRate(model: model, data: evaluation, trials: trials)
+                let eer = try evaluation.map { try Embedding.equalErrorRate(model: model, data: $0.data, trials: $0.trials) }
                 let count = state.globalStep % settings.evaluateEvery == 0 ? settings.evaluateEvery : state.globalStep % settings.evaluateEvery
                 state.history.append(HistoryRow(stage: "finetune", epoch: 0, step: state.globalStep, loss: recentLoss / Double(count), equalErrorRate: eer,
                                                 learningRate: state.learningRate, seconds: elapsed,
                                                 samplesPerSecond: Double(count * 3 * settings.triplets) / max(elapsed, 1e-9)))
                 recentLoss = 0
-                if eer < state.bestScore {
+                if let eer, eer < state.bestScore {
                     state.bestScore = eer
                     try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": String(state.globalStep), "eer": String(eer)]), to: folder + "/best.safetensors")
+                } else if evaluation == nil, state.globalStep == settings.steps {
+                    try AtomicFile.write(Checkpoint.encode(model.namedTensors, metadata: ["step": String(state.globalStep)]), to: folder + "/best.safetensors")
                 }
                 try kept.record(model.namedTensors, index: evaluations(at: state.globalStep))
                 try AtomicFile.write(HistoryRow.file(state.history), to: folder + "/history.csv")
@@ -124,11 +130,10 @@ public struct TripletFinetuning {
             } else if let every = settings.saveEverySteps, state.globalStep % every == 0 {
                 try save()
             }
-            if let stop = stopAfterSteps, state.globalStep >= stop { return state.bestScore }
+            if let stop = stopAfterSteps, state.globalStep >= stop { return evaluation == nil ? nil : state.bestScore }
         }
         try kept.finish(at: evaluations(at: state.globalStep))
-        progress.endEpoch(String(format: "finetune: %d steps, best EER %.4f", state.globalStep, state.bestScore))
-        return state.bestScore
+        return evaluation == nil ? nil : state.bestScore
     }
 
     /// One `[A | P | N]` batch of `settings.triplets` triplets.

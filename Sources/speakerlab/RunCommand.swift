@@ -100,6 +100,8 @@ struct RunCommand: ParsableCommand {
                 let summary = try sweep.run(source: source, locations: experiment.locations, execution: execution)
                 print(summary.text, terminator: "")
                 if !summary.succeeded { throw ExitCode(1) }
+                let name = try ExperimentPlan(source: source, overrides: sweep.fixed + (sweep.points.first?.overrides ?? []), cache: nil).name
+                print("\n\(sweep.points.count) points published under \(experiment.results)/\(name)/; every run under that name: \(experiment.results)/\(name)/summary.csv")
                 return
             }
             let overrides = sweep.fixed + (sweep.points.first?.overrides ?? [])
@@ -107,7 +109,7 @@ struct RunCommand: ParsableCommand {
             let summary = try ExperimentRun.run(plan, overrides: overrides, locations: experiment.locations, execution: execution, force: Set(force))
             print(summary.text, terminator: "")
             if !summary.succeeded { throw ExitCode(1) }
-            print("\n" + (try ExperimentRun.resultsText(plan, locations: experiment.locations)), terminator: "")
+            print("\n" + (try ExperimentRun.resultsText(plan, overrides: overrides, locations: experiment.locations)), terminator: "")
         } catch let error as Diagnostic {
             printError("\(error)")
             throw ExitCode(2)
@@ -132,7 +134,7 @@ struct PlanCommand: ParsableCommand {
             let (source, sweep) = try experiment.sweep(zip: zip)
             for (point, plan) in try sweep.plans(source: source, cache: experiment.locations.cache) {
                 if sweep.isSweep { print("[\(point.name)]") }
-                print(try ExperimentRun.planText(plan, locations: experiment.locations), terminator: "")
+                print(try ExperimentRun.planText(plan, overrides: sweep.fixed + point.overrides, locations: experiment.locations), terminator: "")
             }
         } catch let error as Diagnostic {
             printError("\(error)")

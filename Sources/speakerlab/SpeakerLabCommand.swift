@@ -10,7 +10,7 @@ struct SpeakerLabCommand: ParsableCommand {
         commandName: "speakerlab",
         abstract: "A declarative experiment runner for speaker recognition.",
         version: SpeakerLabVersion.current,
-        subcommands: [RunCommand.self, PlanCommand.self, StatusCommand.self, TableCommand.self, CompareCommand.self, StageCommand.self, GarbageCollectCommand.self, DoctorCommand.self, AudioCommand.self, DatasetCommand.self, MetricsCommand.self, ModelCommand.self, SpecCommand.self, EmbedCommand.self, TrialsCommand.self, ScoreCommand.self, VerifyCommand.self, ExportCommand.self]
+        subcommands: [RunCommand.self, PlanCommand.self, StatusCommand.self, RunsCommand.self, TableCommand.self, CompareCommand.self, StageCommand.self, GarbageCollectCommand.self, DoctorCommand.self, AudioCommand.self, DatasetCommand.self, MetricsCommand.self, ModelCommand.self, SpecCommand.self, EmbedCommand.self, TrialsCommand.self, ScoreCommand.self, VerifyCommand.self, ExportCommand.self]
     )
 
     /// Parses and runs a subcommand; a Foundation file error is printed as a sentence with its

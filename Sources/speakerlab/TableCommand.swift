@@ -53,7 +53,9 @@ struct TableCommand: ParsableCommand {
                 return
             }
             switch format {
-            case "md": print(table.markdown, terminator: "")
+            case "md":
+                print(table.markdown, terminator: "")
+                if runs.contains(where: \.selectedOnTestSpeakers) { print("\n" + PublishedRun.testSelectionNote) }
             case "csv": print(try description.csvTable(runs).csv, terminator: "")
             default: throw ValidationError("--format must be md or csv, not '\(format)'")
             }
