@@ -38,7 +38,9 @@ public struct Stage: @unchecked Sendable {
     public init<Definition: StageDefinition>(_ definition: Definition.Type, id: String, parameters: Definition.Parameters, inputs: [String] = []) {
         let canonical = CanonicalValue(encoding: parameters)
         self.init(id: id, kind: Definition.kind, codeVersion: Definition.codeVersion, parameters: canonical, inputs: inputs) { context in
-            try Definition.run(try canonical.decoded(as: Definition.Parameters.self), context)
+            try RunningStage.$kind.withValue(Definition.kind) {
+                try Definition.run(try canonical.decoded(as: Definition.Parameters.self), context)
+            }
         }
     }
 
@@ -81,6 +83,13 @@ public struct Stage: @unchecked Sendable {
 
     /// Runs the body (executors do; a Slurm job runs one stage of a rebuilt plan).
     public func run(_ context: StageContext) throws { try body(context) }
+}
+
+/// The kind of the stage whose body is running (nil outside one), for audits of what each stage
+/// reads: set around a definition's body on the thread that runs it.
+public enum RunningStage {
+    /// The running stage's kind.
+    @TaskLocal public static var kind: String?
 }
 
 /// What a running stage sees: its inputs' finished folders, a fresh output folder that becomes

@@ -118,6 +118,17 @@ public indirect enum SpecSchema: Sendable {
     }
 
     /// The keys a mapping may hold here (every choice's keys for a tagged union), for overrides.
+    /// Whether the value at a dotted key is a list (false for a key the schema does not have).
+    public func isList(at dotted: String) -> Bool {
+        var cursor = self
+        for part in dotted.split(separator: ".") {
+            guard let field = cursor.field(String(part)) else { return false }
+            cursor = field.schema
+        }
+        if case .list = cursor { return true }
+        return false
+    }
+
     func field(_ key: String) -> Field? {
         switch self {
         case let .object(fields): return fields[key]

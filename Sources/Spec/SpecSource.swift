@@ -114,10 +114,20 @@ public struct SweepAxis: Sendable, Equatable {
     /// The command line's overrides split into single values and grid axes: `key=a,b` sweeps the
     /// key over a and b; commas inside quotes, brackets or braces do not split (`key="a,b"`,
     /// `key=[1, 2]`); `~key` removes a key and is never an axis.
-    public static func split(_ overrides: [String]) -> (fixed: [String], axes: [SweepAxis]) {
+    ///
+    /// A list-typed key (`model.blocks`, `evaluate.metrics`) takes its comma-separated text as one
+    /// list (`model.blocks=1,2,2,1` is `[1, 2, 2, 1]`); it is swept only over bracketed lists
+    /// (`model.blocks=[1,1,1,1],[2,2,2,2]`).
+    public static func split(_ overrides: [String], schema: SpecSchema = ExperimentSchema.schema) -> (fixed: [String], axes: [SweepAxis]) {
         var fixed: [String] = [], axes: [SweepAxis] = []
         for override in overrides {
-            if let axis = parse(override), axis.values.count > 1 { axes.append(axis) } else { fixed.append(override) }
+            guard let axis = parse(override), axis.values.count > 1 else { fixed.append(override); continue }
+            if schema.isList(at: axis.key), !axis.values.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("[") }) {
+                let text = override[override.index(after: override.firstIndex(of: "=")!)...]
+                fixed.append("\(axis.key)=[\(text)]")
+            } else {
+                axes.append(axis)
+            }
         }
         return (fixed, axes)
     }

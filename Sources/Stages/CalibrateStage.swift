@@ -19,7 +19,8 @@ enum CalibrateStage: StageDefinition {
     }
 
     static let kind = "calibrate"
-    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 1
+    /// The engine's numerics version and the stage's own (2: the score range and separability recorded, and checked).
+    static let codeVersion = ExperimentPlan.engineVersion * 1000 + 2
 
     static func run(_ parameters: Parameters, _ context: StageContext) throws {
         let held = try StageArtifacts.load(context.inputs["features"]!, split: "calibration", holdout: parameters.holdout)
@@ -38,6 +39,10 @@ enum CalibrateStage: StageDefinition {
         let names = try StageArtifacts.speakerNames(context.inputs["features"]!, ids: Set(held.ids))
         let record = try CalibrationRecord(fitting: trials.labelled.trials, speakers: names, operatingPoint: parameters.calibrate.operatingPoint.rawValue)
         try record.write(to: context.output.appendingPathComponent(CalibrationRecord.fileName))
+        // A fit that cannot be trusted is said now; `verify` refuses to decide with it.
+        for problem in record.problems(at: record.operatingPoint) {
+            FileHandle.standardError.write(Data("warning: the calibration cannot be trusted: \(problem); hold out more speakers (calibrate.speakers) or verify without it\n".utf8))
+        }
         try AtomicFile.write(EvaluateStage.scoresCSV(trials), to: context.output.appendingPathComponent("calibration_scores.csv").path)
     }
 }

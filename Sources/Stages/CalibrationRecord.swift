@@ -34,6 +34,29 @@ public struct CalibrationRecord: Codable, Sendable, Equatable {
     public let thresholds: [String: Threshold]
     /// The operating point `speakerlab verify` decides at.
     public let operatingPoint: String
+    /// The lowest and highest calibration score (nil in files written before it was recorded).
+    public let scoreRange: [Double]?
+    /// Whether every target scored above every non-target: then the logistic fit has no finite
+    /// optimum and its scale says nothing (nil in older files).
+    public let separable: Bool?
+
+    /// The largest slope believed: beyond it the LLR moves by more than 2 nats per 0.01 of cosine,
+    /// a certainty no calibration set of a few speakers supports (the committed runs fit 17 to 41).
+    public static let largestPlausibleScale = 200.0
+
+    /// Why the calibration cannot be trusted to decide at `point` (empty: it can).
+    public func problems(at point: String) -> [String] {
+        var problems: [String] = []
+        if separable == true {
+            problems.append("its trials separate perfectly (every target above every non-target), so the logistic fit has no finite optimum (scale \(String(format: "%.4g", scale)))")
+        } else if !(scale > 0 && scale <= Self.largestPlausibleScale) {
+            problems.append("its scale \(String(format: "%.4g", scale)) is outside (0, \(Int(Self.largestPlausibleScale))], more certainty than \(trials) trials support")
+        }
+        if let range = scoreRange, range.count == 2, let threshold = thresholds[point]?.score, !(range[0]...range[1]).contains(threshold) {
+            problems.append("its \(point) threshold \(String(format: "%.6g", threshold)) lies outside the calibration scores [\(String(format: "%.4g", range[0])), \(String(format: "%.4g", range[1]))]")
+        }
+        return problems
+    }
 
     /// The file name.
     public static let fileName = "calibration.json"
@@ -63,6 +86,9 @@ public struct CalibrationRecord: Codable, Sendable, Equatable {
         }
         self.thresholds = thresholds
         self.operatingPoint = operatingPoint
+        let targets = zip(trials.scores, trials.labels).filter { $0.1 }.map(\.0), others = zip(trials.scores, trials.labels).filter { !$0.1 }.map(\.0)
+        scoreRange = [trials.scores.min() ?? 0, trials.scores.max() ?? 0]
+        separable = (targets.min() ?? 0) > (others.max() ?? 0)
     }
 
     /// Writes it (sorted keys, snake_case) atomically.

@@ -17,6 +17,10 @@ public struct EnvironmentRecord: Codable, Sendable, Equatable {
     public let threads: Int
     /// What the numbers depend on: CPU, kernels, libraries, numerics version.
     public let numerics: NumericsFingerprint?
+    /// The project commit the binary was built from, and whether its sources differed from it.
+    public let source: SourceRevision?
+    /// The command line that made the run.
+    public let command: String?
 
     /// Records the current process's environment.
     public init(threads: Int) {
@@ -27,6 +31,8 @@ public struct EnvironmentRecord: Codable, Sendable, Equatable {
         cores = ProcessInfo.processInfo.activeProcessorCount
         self.threads = threads
         numerics = .current
+        source = .current
+        command = SourceRevision.commandLine
     }
 
     /// The compiler version this binary was built with.

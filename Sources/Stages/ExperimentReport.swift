@@ -26,8 +26,9 @@ struct ExperimentReport {
         if let skipped = (try? String(contentsOf: folder.appendingPathComponent(PrepareStage.skippedFile), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) {
             text += "\n## Files left out\n\n\(skipped.rows.count) file(s) of the corpus could not be used and were left out (`dataset.on_bad_file: skip`):\n\n" + skipped.markdown
         }
-        if let warning = batchNormWarning {
-            text += "\n## Warnings\n\n" + warning + "\n"
+        let warnings = [batchNormWarning, calibrationWarning].compactMap { $0 }
+        if !warnings.isEmpty {
+            text += "\n## Warnings\n\n" + warnings.joined(separator: "\n\n") + "\n"
         }
         text += "\n## Plots\n\n" + plots
         text += "\n## Stage times\n\n" + stageTimes.markdown
@@ -45,6 +46,15 @@ struct ExperimentReport {
                                                                     validationFraction: spec.dataset.validationFraction, history: history) },
             spec.finetune.flatMap { CheckpointSelection.finetuning(select: $0.select, validation: ValidationSpeakers.finetuning(spec), history: history) },
         ].compactMap { $0 }
+    }
+
+    /// Why the published calibration cannot be trusted (`verify` refuses it), or nil.
+    var calibrationWarning: String? {
+        let file = folder.appendingPathComponent(CalibrationRecord.fileName)
+        guard let record = try? CalibrationRecord.read(file) else { return nil }
+        let problems = record.problems(at: record.operatingPoint)
+        guard !problems.isEmpty else { return nil }
+        return "The calibration cannot be trusted: " + problems.joined(separator: "; ") + ". `speakerlab verify` refuses to decide with it; hold out more speakers (calibrate.speakers)."
     }
 
     /// The batch-norm convergence warning pretraining's history gives (`BatchNormConvergence`), or nil.
@@ -152,7 +162,8 @@ struct ExperimentReport {
 
     var environmentTable: Table {
         Table(header: ["item", "value"], rows: [
-            ["SpeakerLab", environment.speakerlabVersion], ["Swift", environment.swift], ["operating system", environment.operatingSystem],
+            ["SpeakerLab", environment.speakerlabVersion], ["project commit", environment.source?.text ?? "–"],
+            ["command", environment.command.map { "`" + $0.replacingOccurrences(of: "|", with: "\\|") + "`" } ?? "–"], ["Swift", environment.swift], ["operating system", environment.operatingSystem],
             ["cores", String(environment.cores)],
         ] + (environment.numerics?.rows ?? [["threads", String(environment.threads)]]))
     }

@@ -180,9 +180,9 @@ public enum ExperimentRun {
     }
 
     /// `planText` for a plan already made with these overrides (they name the folder it publishes to).
-    public static func planText(_ plan: ExperimentPlan, overrides: [String] = [], locations: Locations) throws -> String {
+    public static func planText(_ plan: ExperimentPlan, overrides: [String] = [], sweep: Bool = false, locations: Locations) throws -> String {
         let store = try ArtifactStore(root: locations.cache)
-        let published = RunFolder(results: locations.results, experiment: plan.name, point: RunFolder.point(overrides: overrides)).url
+        let published = RunFolder(results: locations.results, experiment: plan.name, point: RunFolder.point(overrides: overrides, sweep: sweep)).url
         let previousKeys = (try? Data(contentsOf: published.appendingPathComponent("keys.json")))
             .flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
         let previousParameters = (try? Data(contentsOf: published.appendingPathComponent("stages.json")))
@@ -261,6 +261,8 @@ public enum ExperimentRun {
         let parameters = CanonicalValue.object(Dictionary(uniqueKeysWithValues: plan.graph.stages.map { ($0.id, $0.parameters) }))
         try write(Data((parameters.canonicalText + "\n").utf8), "stages.json")
         if let point { try write(try point.encoded(), RunFolder.pointFile) }
+        // The weights and scoring statistics, so the run is usable from its folder alone.
+        for (name, data) in try PublishedScoring.files(run: destination, cache: store.root) { try write(data, name) }
         let environment = EnvironmentRecord(threads: Parallel.threads)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -32,6 +32,10 @@ public struct PairVerification: Sendable {
             guard let chosen = record.thresholds[point] else {
                 throw PipelineError("--operating-point '\(point)' is not one of the calibration's: \(record.thresholds.keys.sorted().joined(separator: ", "))")
             }
+            let problems = record.problems(at: point)
+            guard problems.isEmpty else {
+                throw PipelineError("\(published.path) cannot be trusted to decide: \(problems.joined(separator: "; ")); run the experiment again with more calibration speakers (calibrate.speakers), or choose another --operating-point")
+            }
             llr = record.calibration.llr(score)
             operatingPoint = point
             threshold = chosen.score
@@ -47,6 +51,17 @@ public struct PairVerification: Sendable {
             threshold = EqualErrorRate(OperatingPoints(trials)).threshold
             thresholdSource = "the EER point of the run's test trials (scores.csv); add a calibrate: section for a threshold from held-out training speakers and an LLR"
         }
+    }
+
+    /// The result as one JSON object (`verify --json`): score, llr (null without calibration),
+    /// operating point, threshold, decision and where the threshold came from.
+    public var json: String {
+        var object: [String: CanonicalValue] = [
+            "score": .number(score), "normalised": .bool(normalised), "operating_point": .string(operatingPoint), "threshold": .number(threshold),
+            "same_speaker": .bool(accepted), "decision": .string(accepted ? "same speaker" : "different speakers"), "threshold_source": .string(thresholdSource),
+        ]
+        object["llr"] = llr.map(CanonicalValue.number) ?? .null
+        return CanonicalValue.object(object).canonicalText + "\n"
     }
 
     /// The lines `verify` prints.

@@ -52,9 +52,14 @@ enum PrepareStage: StageDefinition {
         case .timit: utterances = try TIMITCorpus.read(root: dataset.root)
         case .folders:
             utterances = try SpeakerFolderCorpus.read(root: dataset.root)
-            let speakers = Set(utterances.map(\.speaker)).sorted()
-            let held = Set(speakers.suffix(Int((Double(speakers.count) * dataset.testFraction).rounded())))
-            utterances = utterances.map { var u = $0; u.split = held.contains(u.speaker) ? "test" : "train"; return u }
+            try SpeakerFolderCorpus.checkLayout(utterances, root: dataset.root)
+            // A corpus laid out as train/ and test/ keeps its own split; otherwise the last
+            // test_fraction of the sorted speakers are the test speakers.
+            if !utterances.allSatisfy({ SpeakerFolderCorpus.splitFolders.contains($0.split) }) {
+                let speakers = Set(utterances.map(\.speaker)).sorted()
+                let held = Set(speakers.suffix(Int((Double(speakers.count) * dataset.testFraction).rounded())))
+                utterances = utterances.map { var u = $0; u.split = held.contains(u.speaker) ? "test" : "train"; return u }
+            }
         }
         // A relative root is the working directory's; the manifest keeps absolute paths, since the
         // stages after prepare read it from the cache, not from here.

@@ -22,9 +22,15 @@ public final class RunEmbedder {
     /// The embedding cache folder of this model and front end.
     public let cacheFolder: URL
 
-    /// Opens the run's network (with the chosen checkpoint's weights) once.
-    public init(run: TrainedRun, wholeUtterance: Bool, checkpoint: TrainedRun.CheckpointChoice = .best) throws {
+    /// Whether the run folder's published scoring statistics stand in for fitting them again (they
+    /// were fitted with the best checkpoint, so only then).
+    let usePublished: Bool
+
+    /// Opens the run's network (with the chosen checkpoint's weights) once. `usePublished: false`
+    /// fits the scoring statistics from the cache even when the run folder has them.
+    public init(run: TrainedRun, wholeUtterance: Bool, checkpoint: TrainedRun.CheckpointChoice = .best, usePublished: Bool = true) throws {
         self.run = run
+        self.usePublished = usePublished && checkpoint == .best
         self.wholeUtterance = wholeUtterance
         settings = run.featureSettings(wholeUtterance: wholeUtterance)
         weights = try run.weights(checkpoint)
@@ -49,6 +55,10 @@ public final class RunEmbedder {
     /// exactly as its evaluate stage did.
     public func normalisation() throws -> ScoreNormalisation? {
         if let made = madeNormalisation { return made }
+        if usePublished, let published = try PublishedScoring.read(run.folder) {
+            madeNormalisation = published.normalisation
+            return madeNormalisation
+        }
         madeNormalisation = try StageArtifacts.normalisation(run.evaluate, features: try run.evaluatedFeatures(), network: trainedNetwork, holdout: run.cohortHoldout,
                                                              standardisation: try standardisation())
         return madeNormalisation
@@ -58,6 +68,10 @@ public final class RunEmbedder {
     /// The run's embedding standardisation (nil: embeddings are scored as they are), fitted once.
     public func standardisation() throws -> EmbeddingStandardisation? {
         if let made = madeStandardisation { return made }
+        if usePublished, let published = try PublishedScoring.read(run.folder) {
+            madeStandardisation = published.standardisation
+            return madeStandardisation
+        }
         madeStandardisation = try StageArtifacts.standardisation(run.evaluate, features: try run.evaluatedFeatures(), network: trainedNetwork, holdout: run.cohortHoldout)
         return madeStandardisation
     }

@@ -6,7 +6,9 @@ import Reports
 /// where a command writes before running it:
 /// - the spec as written: `Results/<name>/`;
 /// - with `--set` overrides or as a sweep point: `Results/<name>/<point>/`, the point named from
-///   every override (`Sweep.pointName`: `steps=10`, `lr=0.001,margin=0.2`);
+///   every override (`Sweep.pointName`: `steps=10`, `lr=0.001,margin=0.2`), but `name` and the
+///   execution settings, which change no result;
+/// - a single run given `--set name=N`: `Results/N/`, the folder the user named;
 /// - `Results/<name>/summary.csv`: one row for every run ever published under the name (the
 ///   base run and each point), its changed keys and its metrics.
 /// A folder belongs to one resolved spec: publishing over a point of other overrides is refused,
@@ -56,11 +58,20 @@ public struct RunFolder {
     /// The point (nil: the spec as written).
     let point: Point?
 
-    /// The point of a run with overrides (nil without any).
-    public static func point(overrides: [String]) -> Point? {
-        guard !overrides.isEmpty else { return nil }
-        let point = Point(name: "", overrides: overrides)
-        return Point(name: Sweep.pointName(point.values), overrides: overrides)
+    /// The point of a run with overrides (nil without any that name a point). A single run whose
+    /// overrides give `name` is named by the user: it publishes to `Results/<name>/` itself.
+    public static func point(overrides: [String], sweep: Bool = false) -> Point? {
+        if !sweep, overrides.contains(where: { $0.hasPrefix("name=") }) { return nil }
+        let naming = overrides.filter { namesPoint(Point(name: "", overrides: [$0]).values[0].key) }
+        guard !naming.isEmpty else { return nil }
+        return Point(name: Sweep.pointName(Point(name: "", overrides: naming).values), overrides: naming)
+    }
+
+    /// Whether an overridden key names a point: `name` names the experiment's folder itself, and
+    /// the execution settings (threads, executor, Slurm options) change no result, so neither
+    /// makes a point; `execution.numerics` does (fast mode may change the bytes).
+    public static func namesPoint(_ key: String) -> Bool {
+        key != "name" && (!key.hasPrefix("execution.") || key == "execution.numerics") && key != "execution"
     }
 
     /// `Results/<name>/`.

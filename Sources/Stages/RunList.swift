@@ -12,7 +12,7 @@ public struct RunList {
     public var metrics: [String]
 
     /// The columns when none are asked for.
-    public static let defaultParameters = ["model"]
+    public static let defaultParameters: [String] = []
     /// The metrics when none are asked for.
     public static let defaultMetrics = ["eer", "min_dcf_p0.01", "si_top1"]
 

@@ -16,6 +16,7 @@ enum StageArtifacts {
     /// The features of one split with labels over that split's sorted speakers. With a
     /// calibration hold-out, `train` leaves its speakers out and `calibration` is just them.
     static func load(_ folder: URL, split: String, holdout: CalibrationHoldout? = nil) throws -> TrainingData {
+        SplitAudit.shared.record(split, folder: folder)
         let (shape, values) = try NumpyArrayFile.decode(Data(contentsOf: folder.appendingPathComponent("features.npy")))
         let table = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("utterances.csv"), encoding: .utf8))
         let rows = table.rows

@@ -59,7 +59,7 @@ public struct Sweep: Sendable {
             return (String(override[..<equals]), String(override[override.index(after: equals)...]))
         }
         points = combinations.map { values in
-            let name = Self.pointName(fixedValues + values)
+            let name = Self.pointName((fixedValues + values).filter { RunFolder.namesPoint($0.key) })
             return Point(name: name.isEmpty ? "base" : name, overrides: values.map { "\($0.key)=\($0.value)" }, values: values)
         }
         var seen: [String: Int] = [:]
@@ -180,7 +180,7 @@ public struct Sweep: Sendable {
         defer { lease.release() }
         let summary = executor.run(graph, store: store, force: [])
         for (point, plan) in plans where store.isComplete(plan.graph.keys["report"]!) {
-            try ExperimentRun.publish(plan, store: store, locations: locations, point: RunFolder.Point(name: point.name, overrides: fixed + point.overrides))
+            try ExperimentRun.publish(plan, store: store, locations: locations, point: RunFolder.point(overrides: fixed + point.overrides, sweep: isSweep))
         }
         return summary
     }

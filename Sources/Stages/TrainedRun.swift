@@ -35,8 +35,36 @@ public struct TrainedRun {
     public let weightsStage: String?
 
     /// Opens a run folder. The cache is `results/.cache` when `results` is given, else the
-    /// `.cache` of the nearest folder above the run that has one.
+    /// `.cache` of the nearest folder above the run that has one, else (a published run on a
+    /// machine that never ran it) the `.cache` of the results folder holding the run, where
+    /// embeddings are cached; its weights and scoring statistics then come from the run folder.
     public init(path: String, results: String? = nil) throws {
+        let folder = URL(fileURLWithPath: path).standardizedFileURL
+        let cache: URL
+        if let results {
+            cache = URL(fileURLWithPath: results).appendingPathComponent(".cache")
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: cache.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw PipelineError("no cache at \(cache.path): name the results folder the run was made in with --results (its .cache/ holds the run's model)")
+            }
+        } else {
+            var above = folder.deletingLastPathComponent()
+            var found: URL? = nil
+            for _ in 0..<16 where found == nil {
+                let candidate = above.appendingPathComponent(".cache")
+                if FileManager.default.fileExists(atPath: candidate.path) { found = candidate }
+                if above.path == "/" { break }
+                above = above.deletingLastPathComponent()
+            }
+            // A point's results folder is two levels up (Results/<name>/<point>), a base run's one.
+            let isPoint = FileManager.default.fileExists(atPath: folder.appendingPathComponent(RunFolder.pointFile).path)
+            cache = found ?? (isPoint ? folder.deletingLastPathComponent() : folder).deletingLastPathComponent().appendingPathComponent(".cache")
+        }
+        try self.init(path: path, cache: cache)
+    }
+
+    /// Opens a run folder whose cache is `cache`.
+    init(path: String, cache: URL) throws {
         let folder = URL(fileURLWithPath: path).standardizedFileURL
         let keysFile = folder.appendingPathComponent("keys.json"), stagesFile = folder.appendingPathComponent("stages.json")
         guard FileManager.default.fileExists(atPath: keysFile.path), FileManager.default.fileExists(atPath: stagesFile.path) else {
@@ -54,23 +82,6 @@ public struct TrainedRun {
         for (stage, value) in members {
             guard let hex = value.string, let key = CacheKey(hex: hex) else { throw PipelineError("\(keysFile.path): '\(stage)' is not a cache key") }
             keys[stage] = key
-        }
-        let cache: URL
-        if let results { cache = URL(fileURLWithPath: results).appendingPathComponent(".cache") } else {
-            var above = folder.deletingLastPathComponent()
-            var found: URL? = nil
-            for _ in 0..<16 where found == nil {
-                let candidate = above.appendingPathComponent(".cache")
-                if FileManager.default.fileExists(atPath: candidate.path) { found = candidate }
-                if above.path == "/" { break }
-                above = above.deletingLastPathComponent()
-            }
-            guard let found else { throw PipelineError("no cache above \(folder.path): name the results folder with --results (its .cache/ holds the run's model)") }
-            cache = found
-        }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: cache.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw PipelineError("no cache at \(cache.path): name the results folder the run was made in with --results (its .cache/ holds the run's model)")
         }
         self.folder = folder
         self.keys = keys
@@ -133,6 +144,11 @@ public struct TrainedRun {
         guard let weightsStage else {
             guard choice == .best else { throw PipelineError("\(folder.path) trained nothing, so it has no \(choice.rawValue) checkpoint") }
             return [:]
+        }
+        // The best checkpoint travels with the published run: without the cache entry, its copy is used.
+        let published = folder.appendingPathComponent(PublishedScoring.weightsFile)
+        if choice == .best, let key = keys[weightsStage], !store.isComplete(key), FileManager.default.fileExists(atPath: published.path) {
+            return try Checkpoint.decode(Data(contentsOf: published), path: published.path).tensors
         }
         let file = try entry(weightsStage).appendingPathComponent(StageArtifacts.TrainedCheckpoint(rawValue: choice.rawValue)!.fileName)
         guard FileManager.default.fileExists(atPath: file.path) else {

@@ -43,6 +43,26 @@ public struct TrialFile: Sendable {
         return String(name.split(separator: "/").first ?? Substring(name))
     }
 
+    /// Whether the speaker of a file or model comes from the speaker file (false: guessed from its path).
+    public func speakerIsNamed(_ name: String) -> Bool {
+        if speakers[name] != nil { return true }
+        if let files = models[name], let first = files.first { return speakerIsNamed(first) }
+        return false
+    }
+
+    /// What `score` says about the speakers behind the intervals: nil when the speaker file names
+    /// every one; otherwise how many were guessed from paths, and which speakers that gave.
+    public var speakerNote: String? {
+        let names = Set(trials.flatMap { [$0.enrol, $0.test] })
+        let guessed = names.filter { !speakerIsNamed($0) }
+        guard !guessed.isEmpty else { return nil }
+        let speakers = Set(guessed.map(speaker(of:))).sorted()
+        let listed = speakers.prefix(6).joined(separator: ", ") + (speakers.count > 6 ? ", …" : "")
+        return "note: the speakers of \(guessed.count) file(s) or model(s) were guessed from the first path component: \(speakers.count) speaker(s) (\(listed)); "
+            + (speakers.count < 6 ? "too few to tell differences by a bootstrap over speakers; " : "")
+            + "name them with --speakers FILE (lines 'file-or-model speaker')"
+    }
+
     /// Reads the trial list and the optional enrolment and speaker files; every error names the file and line.
     public init(trials path: String, enrolment: String? = nil, speakers speakerPath: String? = nil) throws {
         models = try enrolment.map { file in
@@ -90,7 +110,8 @@ public struct TrialFile: Sendable {
     static func lines(_ path: String) throws -> [(Int, [String])] {
         guard let data = FileManager.default.contents(atPath: path) else { throw PipelineError("\(path): error: cannot read the file; check the path") }
         guard let text = String(data: data, encoding: .utf8) else { throw PipelineError("\(path): error: the file is not UTF-8 text") }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, line in
+        // Any line ending (LF, CRLF, CR): Swift reads "\r\n" as one Character, which a split on "\n" would never find.
+        return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated().compactMap { index, line in
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
             return fields.isEmpty ? nil : (index + 1, fields)
         }

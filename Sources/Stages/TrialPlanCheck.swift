@@ -53,14 +53,6 @@ enum TrialPlanCheck {
                                      "select: eer holds out \(held) of the \(left) training speakers\(spec.calibrate == nil ? "" : " calibration leaves"), which leaves fewer than two to train on; set pretrain.validation_speakers to at most \(max(2, left - 2)), or select: validation-loss")
             }
         }
-        if let finetune = spec.finetune, let validation = ValidationSpeakers.finetuning(spec) {
-            // And fine-tuning's, likewise.
-            let left = training - (spec.calibrate?.speakers ?? 0)
-            guard left >= validation.count + 2 else {
-                throw resolved.error(at: finetune.validationSpeakers == nil ? "finetune.select" : "finetune.validation_speakers", file: specPath,
-                                     "finetune.select: eer holds out \(validation.count) of the \(left) training speakers\(spec.calibrate == nil ? "" : " calibration leaves"), which leaves fewer than two to fine-tune on; set finetune.validation_speakers to at most \(max(2, left - 2)), or select: last")
-            }
-        }
         if let calibrate = spec.calibrate {
             guard training >= calibrate.speakers + 2 else {
                 throw resolved.error(at: "calibrate.speakers", file: specPath,
@@ -70,6 +62,14 @@ enum TrialPlanCheck {
             guard fewest > calibrate.enrolment else {
                 throw resolved.error(at: "calibrate.enrolment", file: specPath,
                                      "a training speaker has \(fewest) utterance(s); calibration trials need more than the \(calibrate.enrolment) enrolled; lower calibrate.enrolment")
+            }
+        }
+        if let finetune = spec.finetune, let validation = ValidationSpeakers.finetuning(spec) {
+            // And fine-tuning's, likewise.
+            let left = training - (spec.calibrate?.speakers ?? 0)
+            guard left >= validation.count + 2 else {
+                throw resolved.error(at: finetune.validationSpeakers == nil ? "finetune.select" : "finetune.validation_speakers", file: specPath,
+                                     "finetune.select: eer holds out \(validation.count) of the \(left) training speakers\(spec.calibrate == nil ? "" : " calibration leaves"), which leaves fewer than two to fine-tune on; set finetune.validation_speakers to at most \(max(2, left - 2)), or select: last")
             }
         }
     }

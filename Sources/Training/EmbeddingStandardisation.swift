@@ -30,6 +30,13 @@ public struct EmbeddingStandardisation: Sendable, Equatable {
         }
     }
 
+    /// Statistics fitted before (a published run's `scoring.safetensors`).
+    public init(mean: [Float], deviation: [Float]) {
+        precondition(mean.count == deviation.count, "\(mean.count) means and \(deviation.count) deviations")
+        self.mean = mean
+        self.deviation = deviation
+    }
+
     /// (x − μ) / σ.
     public func apply(_ vector: [Float]) -> [Float] {
         precondition(vector.count == mean.count, "a \(vector.count)-dimensional embedding against statistics of \(mean.count)")

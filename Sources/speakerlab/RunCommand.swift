@@ -134,7 +134,7 @@ struct PlanCommand: ParsableCommand {
             let (source, sweep) = try experiment.sweep(zip: zip)
             for (point, plan) in try sweep.plans(source: source, cache: experiment.locations.cache) {
                 if sweep.isSweep { print("[\(point.name)]") }
-                print(try ExperimentRun.planText(plan, overrides: sweep.fixed + point.overrides, locations: experiment.locations), terminator: "")
+                print(try ExperimentRun.planText(plan, overrides: sweep.fixed + point.overrides, sweep: sweep.isSweep, locations: experiment.locations), terminator: "")
             }
         } catch let error as Diagnostic {
             printError("\(error)")

@@ -48,6 +48,7 @@ struct ScoreCommand: ParsableCommand {
                                                  out: URL(fileURLWithPath: out), threads: Parallel.threads)
             for written in outcome.written { printError("wrote \(written.path)") }
             print("\(file.trials.count) trial(s) over \(file.files.count) file(s) scored")
+            if file.isLabelled, let note = file.speakerNote { printError(note) }
             if let text = outcome.metricsText { print(text, terminator: "") }
         } catch let error as PipelineError {
             printError("error: \(error)")

@@ -37,7 +37,7 @@ struct RunsCommand: ParsableCommand {
     @Argument(help: "A results folder, or an experiment's folder in it (default: Results).")
     var folder: String = "Results"
 
-    @Option(help: "Spec keys to show as columns, comma-separated (default: model).")
+    @Option(help: "Spec keys to show as columns, comma-separated: model (the graph and width) or any dotted key (default: none).")
     var params: String?
 
     @Option(help: "Metrics to show, comma-separated (default: eer,min_dcf_p0.01,si_top1).")

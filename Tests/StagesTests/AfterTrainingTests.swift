@@ -13,7 +13,7 @@ import Spec
     static let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
     static let small = ["dataset.speakers=20", "dataset.utterances=6", "dataset.test_fraction=0.4", "features.seconds=0.6",
                         "pretrain.epochs=3", "finetune.steps=4", "finetune.evaluate_every=2", "finetune.triplets=4",
-                        "calibrate.speakers=4", "finetune.average_last=2", "name=small"]
+                        "calibrate.speakers=4", "finetune.average_last=2", "finetune.validation_speakers=2", "name=small"]
 
     /// The run, made once for the suite.
     static let results: TemporaryDirectory = {
@@ -22,7 +22,7 @@ import Spec
         precondition(summary.succeeded, summary.text)
         return results
     }()
-    static var run: String { results.path("small") }
+    static var run: String { results.path(ExperimentRunTests.published(small, name: "small")) }
 
     @Test func theEvaluateStageKeepsTheTestEmbeddings() throws {
         let (ids, embeddings) = try EmbeddingFiles.read(from: URL(fileURLWithPath: Self.run))
@@ -81,10 +81,17 @@ import Spec
         let audio = try Self.testAudio(trained, count: 2)
         let embedder = try RunEmbedder(run: trained, wholeUtterance: false)
         for point in ["eer", "min_dcf_p0.01"] {
+            // A threshold the calibration cannot support (outside its scores, as this tiny run's
+            // min_dcf_p0.01 can be) is refused rather than decided with.
+            if !record.problems(at: point).isEmpty {
+                #expect { try PairVerification(audio[0], audio[1], embedder: embedder, operatingPoint: point, threads: 2) } throws: { "\($0)".contains("cannot be trusted") }
+                continue
+            }
             let result = try PairVerification(audio[0], audio[1], embedder: embedder, operatingPoint: point, threads: 2)
             #expect(abs(result.llr! - (record.scale * result.score + record.offset)) < 1e-9)
             #expect(result.accepted == (result.score >= record.thresholds[point]!.score))
         }
+        #expect(record.problems(at: "eer").isEmpty, "the EER threshold lies among the calibration scores by construction")
         #expect(throws: PipelineError.self) { try PairVerification(audio[0], audio[1], embedder: embedder, operatingPoint: "eer2", threads: 2) }
         // Calibrated test metrics sit beside the raw ones.
         let header = try String(contentsOfFile: Self.run + "/metrics.csv", encoding: .utf8).split(separator: "\n")[0]
@@ -125,25 +132,26 @@ import Spec
         #expect(fromBest != fromAveraged)
         // A run that kept no average says how to get one.
         let other = TemporaryDirectory()
-        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: Self.small.filter { !$0.hasPrefix("finetune.average_last") } + ["~finetune", "~calibrate"],
-                                            locations: .init(results: other.url), jobs: 1, keepGoing: false, force: [])
+        let noAverage = Self.small.filter { !$0.hasPrefix("finetune.average_last") && !$0.hasPrefix("finetune.validation") } + ["~finetune", "~calibrate"]
+        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: noAverage, locations: .init(results: other.url), jobs: 1, keepGoing: false, force: [])
         #expect(summary.succeeded)
-        #expect { try TrainedRun(path: other.path("small")).weights(.averaged) } throws: { "\($0)".contains("set pretrain.average_last: N") }
+        #expect { try TrainedRun(path: other.path(ExperimentRunTests.published(noAverage, name: "small"))).weights(.averaged) } throws: { "\($0)".contains("set pretrain.average_last: N") }
     }
 
     /// With `evaluate.score_norm: as-norm`, evaluate, calibrate, `score` and `verify` normalise
     /// against one cohort: the mean embeddings of the speakers the network trained on.
     @Test func asNormIsAppliedAlikeByEvaluateScoreAndVerify() throws {
         let results = TemporaryDirectory()
-        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: Self.small + ["evaluate.score_norm=as-norm", "evaluate.cohort_top=5"],
-                                            locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
+        let overrides = Self.small + ["evaluate.score_norm=as-norm", "evaluate.cohort_top=5"]
+        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: overrides, locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
         #expect(summary.succeeded, "\(summary.text)")
-        let trained = try TrainedRun(path: results.path("small"))
+        let published = ExperimentRunTests.published(overrides, name: "small")
+        let trained = try TrainedRun(path: results.path(published))
         let embedder = try RunEmbedder(run: trained, wholeUtterance: false)
         let cohort = try #require(try embedder.normalisation())
         #expect(cohort.cohort.count == 12 - 4 && cohort.topN == 5)   // 12 training speakers, 4 held out to calibrate
-        #expect(try Self.scoreReproducesEvaluate(trained, embedder: embedder, published: results.path("small/scores.csv")))
-        let evaluated = try String(contentsOfFile: results.path("small/scores.csv"), encoding: .utf8)
+        #expect(try Self.scoreReproducesEvaluate(trained, embedder: embedder, published: results.path(published + "/scores.csv")))
+        let evaluated = try String(contentsOfFile: results.path(published + "/scores.csv"), encoding: .utf8)
         // Normalised scores are not cosines, and they differ from the raw run's.
         let raw = try String(contentsOfFile: Self.run + "/scores.csv", encoding: .utf8)
         #expect(raw != evaluated)

@@ -21,7 +21,8 @@ import Spec
         let results = TemporaryDirectory()
         let summary = try ExperimentRun.run(specPath: Self.spec, overrides: Self.augmented, locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
         #expect(summary.succeeded, "\(summary.text)")
-        let run = try TrainedRun(path: results.path("augmented"))
+        let folder = ExperimentRunTests.published(Self.augmented, name: "augmented")
+        let run = try TrainedRun(path: results.path(folder))
         let cache = URL(fileURLWithPath: results.path(".cache"))
         let bank = try ArtifactStore(root: cache).entry(run.keys["augment"]!)
         // The voiced speech of the 8 training speakers' 48 utterances, and the 3 simulated rooms.
@@ -29,7 +30,7 @@ import Spec
         #expect(speech.arrays.count == 48 && speech.arrays.allSatisfy { !$0.isEmpty })
         #expect(try RaggedArrays.read("rooms", from: bank).arrays.count == 3)
         // Every epoch measured the held-out speakers' EER, and no validation loss.
-        let history = try CSV.parse(try String(contentsOfFile: results.path("augmented/history.csv"), encoding: .utf8))
+        let history = try CSV.parse(try String(contentsOfFile: results.path(folder + "/history.csv"), encoding: .utf8))
         let eer = history.header.firstIndex(of: "eer")!, validationLoss = history.header.firstIndex(of: "val_loss")!
         #expect(history.rows.count == 2 && history.rows.allSatisfy { Double($0[eer]) != nil && $0[validationLoss].isEmpty })
         // Whole utterances: the test set's features keep their lengths (at least 1 s).
@@ -37,10 +38,10 @@ import Spec
         let table = try CSV.parse(try String(contentsOf: whole.appendingPathComponent("utterances.csv"), encoding: .utf8))
         let frames = table.rows.map { Int($0[3])! }
         #expect(table.header == ["id", "speaker", "split", "frames"] && frames.allSatisfy { $0 >= 99 } && Set(frames).count > 1)
-        #expect(FileManager.default.fileExists(atPath: results.path("augmented/metrics.csv")))
+        #expect(FileManager.default.fileExists(atPath: results.path(folder + "/metrics.csv")))
         // `score` embeds whole utterances as evaluate did, and reproduces its scores.
         let embedder = try RunEmbedder(run: run, wholeUtterance: true)
-        #expect(try AfterTrainingTests.scoreReproducesEvaluate(run, embedder: embedder, published: results.path("augmented/scores.csv")))
+        #expect(try AfterTrainingTests.scoreReproducesEvaluate(run, embedder: embedder, published: results.path(folder + "/scores.csv")))
     }
 
     @Test func augmentationIsInTheKeysOfWhatItChangesAndNoOthers() throws {
@@ -84,7 +85,7 @@ import Spec
                                           "pretrain.epochs=1", "augment.speed=[]"]
         let summary = try ExperimentRun.run(specPath: Self.spec, overrides: overrides, locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
         #expect(summary.succeeded, "\(summary.text)")
-        let run = try TrainedRun(path: results.path("augmented"))
+        let run = try TrainedRun(path: results.path(ExperimentRunTests.published(overrides, name: "augmented")))
         let bank = try ArtifactStore(root: URL(fileURLWithPath: results.path(".cache"))).entry(run.keys["augment"]!)
         let noises = try RaggedArrays.read("noises", from: bank), rooms = try RaggedArrays.read("rooms", from: bank)
         #expect(noises.names == ["street/a.wav"] && abs(noises.arrays[0].count - 32000) <= 2)

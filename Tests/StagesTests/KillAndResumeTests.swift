@@ -14,7 +14,7 @@ import TestSupport
     static func run(results: String, wait: Bool = true) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path, "--results", results]
+        process.arguments = ["run", ExperimentRunTests.tinySpec, "--results", results]
             + overrides.flatMap { ["--set", $0] }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -48,12 +48,12 @@ import TestSupport
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         #expect(sawState, "the run ended before pretraining saved a state; nothing was interrupted")
-        #expect(!FileManager.default.fileExists(atPath: killed.path("quickstart/metrics.csv")))
+        #expect(!FileManager.default.fileExists(atPath: killed.path(ExperimentRunTests.published(Self.overrides) + "/metrics.csv")))
 
         let rerun = try Self.run(results: killed.url.path)
         #expect(rerun.terminationStatus == 0)
-        let expected = try String(contentsOfFile: reference.path("quickstart/metrics.csv"), encoding: .utf8)
-        let actual = try String(contentsOfFile: killed.path("quickstart/metrics.csv"), encoding: .utf8)
+        let expected = try String(contentsOfFile: reference.path(ExperimentRunTests.published(Self.overrides) + "/metrics.csv"), encoding: .utf8)
+        let actual = try String(contentsOfFile: killed.path(ExperimentRunTests.published(Self.overrides) + "/metrics.csv"), encoding: .utf8)
         #expect(actual == expected)
     }
 }
@@ -69,7 +69,7 @@ extension KillAndResumeTests {
         let processes = outputs.map { pipe -> Process in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["run", Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path, "--results", results.url.path, "--jobs", "2"]
+            process.arguments = ["run", ExperimentRunTests.tinySpec, "--results", results.url.path, "--jobs", "2"]
                 + ExperimentRunTests.tiny.flatMap { ["--set", $0] }
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice

@@ -10,7 +10,7 @@ import TestSupport
 /// family through, must change the checkpoint: the comparison can see a kernel change.
 @Suite(.serialized) struct NumericsReproducibilityTests {
     static let binary = KillAndResumeTests.binary
-    static let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+    static let spec = ExperimentRunTests.tinySpec
 
     static var hasAVX512: Bool {
         ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").contains(" avx512f")

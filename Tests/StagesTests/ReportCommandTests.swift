@@ -40,7 +40,7 @@ import Pipeline
 
     @Test func realRunsGiveATableThatTheCheckAcceptsUntilANumberChanges() throws {
         let results = TemporaryDirectory()
-        let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        let spec = ExperimentRunTests.tinySpec
         let sweep = try Sweep(overrides: ExperimentRunTests.tiny + ["finetune.optimizer.lr=0.001,0.01"])
         let summary = try sweep.run(specPath: spec, locations: .init(results: results.url), jobs: 2, keepGoing: false)
         #expect(summary.succeeded, "\(summary.text)")

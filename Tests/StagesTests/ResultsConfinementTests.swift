@@ -7,7 +7,7 @@ import TestSupport
 /// parent, the project root, the cache, a nested path) are located errors before anything is
 /// written, and sweep values that look like paths make safe point folders.
 @Suite struct ResultsConfinementTests {
-    static let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+    static let spec = ExperimentRunTests.tinySpec
 
     @Test(arguments: ["../victim", "..", ".", ".cache", "a/b", "/tmp/x", "", "a b", "x\\y"])
     func anUnsafeNameIsRefusedBeforeAnyWrite(name: String) throws {
@@ -37,7 +37,9 @@ import TestSupport
 
     @Test func sweepValuesThatLookLikePathsMakeSafeFolders() throws {
         let sweep = try Sweep(overrides: ["dataset.root=../..,/etc"])
-        #expect(sweep.points.map(\.name) == ["root=.._..", "root=_etc"])
+        // Cleaned names end in a digest of the exact value, so two values never share a folder.
+        #expect(sweep.points.map { $0.name.split(separator: "-").first.map(String.init) } == ["root=.._..", "root=_etc"])
+        #expect(sweep.points.allSatisfy { $0.name.count == "root=".count + 5 + 9 || $0.name.hasPrefix("root=_etc-") })
         #expect(Sweep.folderName(".hidden=1") == "_hidden=1")
     }
 }

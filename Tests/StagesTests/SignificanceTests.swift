@@ -16,13 +16,14 @@ import TestSupport
 
     @Test func twoSeedsOnTooFewSpeakersAreNotCalledDifferent() throws {
         let results = TemporaryDirectory()
-        let spec = Fixtures.repositoryRoot.appendingPathComponent("Experiments/quickstart.yaml").path
+        let spec = ExperimentRunTests.tinySpec
         // One corpus (dataset.seed), two training seeds.
         for seed in [1, 2] {
             let summary = try ExperimentRun.run(specPath: spec, overrides: ExperimentRunTests.tiny + ["seed=\(seed)", "dataset.seed=5", "name=seed\(seed)"],
                                                 locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
             #expect(summary.succeeded, "\(summary.text)")
         }
+        // A run given `name` publishes to the folder it names.
         let text = try RunComparison(folders: [results.path("seed1"), results.path("seed2")]).report(plotPath: nil)
         // The tiny corpus tests 4 speakers: fewer than a paired test can call a difference on.
         for metric in ["eer", "auc", "si_top1"] { #expect(Self.verdict(text, metric: metric) == "too few speakers", "\(metric): \(text)") }

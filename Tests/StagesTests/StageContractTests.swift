@@ -84,14 +84,14 @@ import TestSupport
         let source = try SpecSource(path: spec)
         let sweep = try Sweep(source: source, overrides: ["pretrain.optimizer.kind=adam,sgd", "dataset.kind=synthetic"])
         let plans = try sweep.plans(source: source, cache: nil)
-        #expect(plans.map(\.0.name) == ["kind=adam", "kind=sgd"])
+        #expect(plans.map(\.0.name) == ["dataset.kind=synthetic,pretrain.optimizer.kind=adam", "dataset.kind=synthetic,pretrain.optimizer.kind=sgd"])
         guard case .adam? = plans[0].1.spec.pretrain?.optimizer, case let .sgd(sgd)? = plans[1].1.spec.pretrain?.optimizer else {
             Issue.record("expected adam then sgd"); return
         }
         #expect(sgd.momentum == 0.9)
         // A sweep over whole sections, as a spec's sweep block or --set gives it.
         let sections = try Sweep(source: source, overrides: ["pretrain.optimizer={kind: adam, lr: 0.001},{kind: sgd}", "dataset.kind=synthetic"])
-        #expect(sections.points.map(\.name) == ["optimizer=kind=adam,lr=0.001", "optimizer=kind=sgd"])
+        #expect(sections.points.map(\.name) == ["kind=synthetic,optimizer=kind=adam,lr=0.001", "kind=synthetic,optimizer=kind=sgd"])
         #expect(try sections.plans(source: source, cache: nil)[0].1.spec.pretrain?.optimizer.learningRate == 0.001)
     }
 
@@ -120,7 +120,7 @@ import TestSupport
                          "~pretrain", "~finetune", "~calibrate", "model.graph=mean-logmel.yaml", "name=edited"]
         let first = try ExperimentRun.run(specPath: Self.quickstart, overrides: overrides, locations: locations, jobs: 1, keepGoing: false, force: [])
         #expect(first.succeeded, "\(first.text)")
-        #expect(try ExperimentRun.planText(specPath: Self.quickstart, overrides: overrides, locations: locations).split(separator: "\n").allSatisfy { $0.hasPrefix("cached") })
+        #expect(try ExperimentRun.planText(specPath: Self.quickstart, overrides: overrides, locations: locations).split(separator: "\n").dropLast().allSatisfy { $0.hasPrefix("cached") })
         // Add one file, remove one, rewrite one (same size, new content).
         let speakers = try FileManager.default.contentsOfDirectory(atPath: root.url.path).sorted()
         let files = try speakers.map { speaker in try FileManager.default.contentsOfDirectory(atPath: root.path(speaker)).sorted().map { root.path("\(speaker)/\($0)") } }
@@ -131,7 +131,7 @@ import TestSupport
         try bytes.write(to: URL(fileURLWithPath: files[2][0]))
         let plan = try ExperimentRun.planText(specPath: Self.quickstart, overrides: overrides, locations: locations)
         #expect(plan.contains("(corpus changed: 1 file added, 1 removed, 1 rewritten)"), "\(plan)")
-        #expect(plan.split(separator: "\n").allSatisfy { $0.hasPrefix("stale") || $0.hasPrefix("to run") }, "\(plan)")
+        #expect(plan.split(separator: "\n").dropLast().allSatisfy { $0.hasPrefix("stale") || $0.hasPrefix("to run") }, "\(plan)")
         let second = try ExperimentRun.run(specPath: Self.quickstart, overrides: overrides, locations: locations, jobs: 1, keepGoing: false, force: [])
         #expect(second.succeeded, "\(second.text)")
         #expect(["prepare", "features", "evaluate", "report"].allSatisfy { second.outcomes[$0] == .ran }, "\(second.text)")

@@ -187,9 +187,9 @@ import Tensor
         settings.mining = .hard
         let pretrainedEER = try Embedding.equalErrorRate(model: model, data: Self.corpus.evaluation, trials: Self.corpus.trials)
         let best = try TripletFinetuning(settings: settings, folder: finetuneFolder.url.path, progress: ProgressReporter(enabled: false))
-            .run(model: model, train: Self.corpus.train, evaluation: Self.corpus.evaluation, trials: Self.corpus.trials)
-        print("held-out EER: pretrained \(pretrainedEER), best after triplet fine-tuning \(best)")
-        #expect(best < pretrainedEER)
+            .run(model: model, train: Self.corpus.train, evaluation: (Self.corpus.evaluation, Self.corpus.trials))
+        print("held-out EER: pretrained \(pretrainedEER), best after triplet fine-tuning \(String(describing: best))")
+        #expect(best.map { $0 < pretrainedEER } == true)
         #expect(FileManager.default.fileExists(atPath: finetuneFolder.path("best.safetensors")))
     }
 
