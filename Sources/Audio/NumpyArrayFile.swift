@@ -27,16 +27,30 @@ public enum NumpyArrayFile {
             throw AudioError(path: "<npy>", reason: "not a .npy file")
         }
         let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        // Every length is checked against the bytes present: a file cut in its header or its data is refused, never read past.
+        guard bytes.count >= 10 + headerLength else {
+            throw AudioError(path: "<npy>", reason: "the header says \(headerLength) bytes and the file holds \(bytes.count - 10) after the preamble; the file is cut short")
+        }
         let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
         guard header.contains("'<f4'"), header.contains("'fortran_order': False"),
               let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
             throw AudioError(path: "<npy>", reason: "only little-endian float32 C-order arrays are supported")
         }
-        let shape = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = header[open.upperBound..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = parts.compactMap { Int($0) }
+        guard shape.count == parts.count, shape.allSatisfy({ $0 >= 0 }) else {
+            throw AudioError(path: "<npy>", reason: "the shape (\(parts.joined(separator: ", "))) is not a list of sizes")
+        }
+        let (expected, overflow) = shape.reduce((1, false)) { result, size in
+            let (product, overflowed) = result.0.multipliedReportingOverflow(by: size)
+            return (product, result.1 || overflowed)
+        }
         let start = 10 + headerLength
-        let count = (bytes.count - start) / 4
-        var values = [Float](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { $0.copyBytes(from: bytes[start..<(start + count * 4)]) }
+        guard !overflow, (bytes.count - start) == expected * 4 else {
+            throw AudioError(path: "<npy>", reason: "the shape \(shape) needs \(overflow ? "more than memory holds" : String(expected * 4) + " bytes") of data and the file holds \(bytes.count - start); the file is damaged")
+        }
+        var values = [Float](repeating: 0, count: expected)
+        values.withUnsafeMutableBytes { $0.copyBytes(from: bytes[start..<(start + expected * 4)]) }
         return (shape, values)
     }
 }

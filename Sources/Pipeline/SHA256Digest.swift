@@ -49,10 +49,23 @@ public final class SHA256Digest {
         return digest.finishHex()
     }
 
-    /// SHA-256 of a file's contents, read in 1 MiB blocks.
+    /// SHA-256 of a file's contents, read in 1 MiB blocks. Only a regular file is read: a FIFO
+    /// would block on open and a device such as /dev/zero never end, so both are refused first.
     public static func hex(ofFile path: String) throws -> String {
+        var status = stat()
+        if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+            let kind = switch status.st_mode & S_IFMT {
+            case S_IFIFO: "a named pipe (FIFO)"
+            case S_IFCHR, S_IFBLK: "a device"
+            case S_IFDIR: "a folder"
+            case S_IFSOCK: "a socket"
+            default: "not a regular file"
+            }
+            throw PipelineError("\(path) is \(kind), not a file SpeakerLab can read; name a regular file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw exists ? CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: path]) : CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
         defer { try? handle.close() }
         let digest = SHA256Digest()

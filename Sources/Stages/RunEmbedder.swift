@@ -39,8 +39,10 @@ public final class RunEmbedder {
         let identity = CanonicalValue.object([
             "weights": .string(run.weightsKey?.hex ?? "untrained:\(run.keys["evaluate"]?.hex ?? "")"), "checkpoint": .string(checkpoint.rawValue),
             "features": CanonicalValue(encoding: run.features), "whole": .bool(wholeUtterance), "numerics": .integer(Numerics.version),
-            // 1: one utterance to a forward pass.
-            "embedder": .integer(1),
+            // Whole utterances are padded by the run's evaluate.length rule, so it names them too.
+            "length": .string(run.evaluate.length?.rawValue ?? "cut"),
+            // 1: one utterance to a forward pass; 2: each file checked by its SHA-256 and the length above.
+            "embedder": .integer(2),
         ])
         cacheFolder = run.store.root.appendingPathComponent("embeddings").appendingPathComponent(SHA256Digest.hex(of: Array(identity.canonicalText.utf8)))
     }
@@ -93,9 +95,12 @@ public final class RunEmbedder {
         }
         var embeddings = [[Float]?](repeating: nil, count: paths.count)
         for (index, digest) in digests.enumerated() {
-            if let data = try? Data(contentsOf: cacheFile(digest)), let (shape, values) = try? NumpyArrayFile.decode(data), shape == [dimension] {
-                embeddings[index] = values
-            }
+            // Trusted only by checksum: a damaged or cut file is embedded again (and rewritten).
+            guard let data = try? Data(contentsOf: cacheFile(digest)),
+                  let recorded = try? String(contentsOf: checksumFile(digest), encoding: .utf8),
+                  recorded.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256Digest.hex(of: data),
+                  let (shape, values) = try? NumpyArrayFile.decode(data), shape == [dimension] else { continue }
+            embeddings[index] = values
         }
         let missing = embeddings.indices.filter { embeddings[$0] == nil }
         if !missing.isEmpty {
@@ -104,7 +109,9 @@ public final class RunEmbedder {
             try FileManager.default.createDirectory(at: cacheFolder, withIntermediateDirectories: true)
             for (slot, index) in missing.enumerated() {
                 embeddings[index] = computed[slot]
-                try AtomicFile.write(NumpyArrayFile.encode(computed[slot], shape: [dimension]), to: cacheFile(digests[index]).path)
+                let data = NumpyArrayFile.encode(computed[slot], shape: [dimension])
+                try AtomicFile.write(data, to: cacheFile(digests[index]).path)
+                try AtomicFile.write(SHA256Digest.hex(of: data) + "\n", to: checksumFile(digests[index]).path)
             }
         }
         return embeddings.map { $0! }
@@ -140,4 +147,5 @@ public final class RunEmbedder {
     }
 
     func cacheFile(_ digest: String) -> URL { cacheFolder.appendingPathComponent(digest + ".npy") }
+    func checksumFile(_ digest: String) -> URL { cacheFolder.appendingPathComponent(digest + ".sha256") }
 }

@@ -236,3 +236,37 @@ extension EvidenceTests {
         #expect { try TrainedRun(path: run.path).weights(.last) } throws: { "\($0)".contains("run the experiment again") }
     }
 }
+
+extension EvidenceTests {
+    @Test func theSyntheticWriterAndTheFolderReaderAgreeOnALayout() throws {
+        let folder = TemporaryDirectory()
+        let written = try SyntheticCorpus(speakers: 4, utterancesPerSpeaker: 2, testFraction: 0.5, seed: 1).write(to: folder.path("corpus"))
+        let read = try SpeakerFolderCorpus.read(root: folder.path("corpus"))
+        // train/ and test/ are the split, not two speakers.
+        #expect(Set(read.map(\.speaker)) == Set(written.map(\.speaker)))
+        #expect(Dictionary(grouping: read, by: \.split).mapValues(\.count) == ["train": 4, "test": 4])
+        try SpeakerFolderCorpus.checkLayout(read, root: folder.path("corpus"))
+    }
+
+    @Test func aFolderCorpusThatLooksWrongIsNamedInTheMessage() throws {
+        let folder = TemporaryDirectory()
+        _ = try SyntheticCorpus(speakers: 3, utterancesPerSpeaker: 1, seed: 1).write(to: folder.path("corpus/wav"))
+        let root = folder.path("corpus")
+        let read = try SpeakerFolderCorpus.read(root: root)
+        #expect { try SpeakerFolderCorpus.checkLayout(read, root: root) } throws: { "\($0)".contains("did you mean \(root)/wav?") }
+        // The root it suggests reads as the corpus it is.
+        let suggested = try SpeakerFolderCorpus.read(root: folder.path("corpus/wav"))
+        #expect(Set(suggested.map(\.speaker)).count == 3)
+        try SpeakerFolderCorpus.checkLayout(suggested, root: folder.path("corpus/wav"))
+    }
+
+    @Test func aTrialListSaysWhenItsSpeakersAreGuessedAndReadsAnyLineEnding() throws {
+        let folder = TemporaryDirectory()
+        try "1 a/x.wav a/y.wav\r\n0 a/x.wav b/z.wav\r\n".write(toFile: folder.path("trials.txt"), atomically: true, encoding: .utf8)
+        let guessed = try TrialFile(trials: folder.path("trials.txt"))
+        #expect(guessed.trials.count == 2)
+        #expect(guessed.speakerNote?.contains("guessed from the first path component: 2 speaker(s) (a, b)") == true, "\(guessed.speakerNote ?? "")")
+        try "a/x.wav alice\na/y.wav alice\nb/z.wav bob\n".write(toFile: folder.path("speakers.txt"), atomically: true, encoding: .utf8)
+        #expect(try TrialFile(trials: folder.path("trials.txt"), speakers: folder.path("speakers.txt")).speakerNote == nil)
+    }
+}
