@@ -82,6 +82,10 @@ public final class ModelGraph {
         var builder = GraphBuilder(document: document, blocks: blocks, width: width, depths: depths, generator: SeededGenerator(seed: seed).split("init"),
                                    momentumOverride: batchNormMomentum)
         let built = try builder.build(layerList, shape: inputShape, bindings: [:])
+        // model.blocks replaces every repeat's count, in order: a list of another length would leave some as the graph has them.
+        if let depths, depths.count != builder.repeatsSeen {
+            throw document.error("model.blocks lists \(depths.count) count(s) and this graph has \(builder.repeatsSeen) repeat(s); give one count per repeat, in the order they are met (e.g. [\(Array(repeating: "1", count: max(builder.repeatsSeen, 1)).joined(separator: ", "))])", at: layerList)
+        }
         let (layers, output) = (built.layers, built.output)
         guard output.count == 1 else {
             throw document.error("the model must end in an embedding vector, but its output is \(ModelSummary.describe(output)); end with a pooling and a dense layer", at: layerList)

@@ -25,6 +25,11 @@ public struct ArtifactStore: Sendable {
         return store.isComplete(key)
     }
 
+    /// The entry folder of a key in the cache at `root`, without opening (or creating) the cache.
+    public static func entry(_ key: CacheKey, root: URL) -> URL {
+        root.appendingPathComponent(String(key.hex.prefix(2))).appendingPathComponent(key.hex)
+    }
+
     /// The entry folder of a key.
     public func entry(_ key: CacheKey) -> URL {
         root.appendingPathComponent(String(key.hex.prefix(2))).appendingPathComponent(key.hex)

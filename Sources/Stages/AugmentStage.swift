@@ -37,18 +37,23 @@ enum AugmentStage: StageDefinition {
     static let noiseSeconds = 60.0
 
     /// The audio files under a folder, sorted (what its fingerprint covers).
+    /// The fewest samples a noise or room response may have (10 ms at 16 kHz).
+    static let minimumRecordingSamples = 160
+
     static func audioFiles(in folder: String) throws -> [String] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw PipelineError("'\(folder)' is not a folder")
         }
         let extensions: Set<String> = ["wav", "flac", "sph", "ogg", "aif", "aiff", "au"]
-        let root = URL(fileURLWithPath: folder).standardizedFileURL
+        // A folder linked from a data disk (a MUSAN folder) is read through its link; files are named below the folder as given.
+        let given = URL(fileURLWithPath: folder).standardizedFileURL
+        let root = given.resolvingSymlinksInPath()
         var files: [String] = []
         let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
         while let url = enumerator?.nextObject() as? URL {
-            if extensions.contains(url.pathExtension.lowercased()), (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-                files.append(url.path)
+            if extensions.contains(url.pathExtension.lowercased()), (try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+                files.append(given.path + url.standardizedFileURL.path.dropFirst(root.path.count))
             }
         }
         guard !files.isEmpty else { throw PipelineError("'\(folder)' holds no audio files (.wav, .flac, .sph, .ogg, .aiff, .au)") }
@@ -96,6 +101,17 @@ enum AugmentStage: StageDefinition {
             roomNames = simulated.map { room in
                 String(format: "room %.1f×%.1f×%.1f m, RT60 %.2f s", room.size[0], room.size[1], room.size[2], room.reverberationTime)
             }
+        }
+        // Screened like the corpus: an empty, one-sample or silent recording would silence every crop it touches.
+        var problems: [String] = []
+        for (kind, signals, names, folder) in [("noise", noises, noiseNames, parameters.noiseFolder), ("room response", parameters.rirFolder == nil ? [] : rooms, roomNames, parameters.rirFolder)] {
+            for (signal, name) in zip(signals, names) {
+                if signal.count < minimumRecordingSamples { problems.append("  \(folder ?? "")/\(name): a \(kind) of \(signal.count) sample(s); at least \(minimumRecordingSamples) are needed") }
+                else if !signal.contains(where: { $0 != 0 && $0.isFinite }) { problems.append("  \(folder ?? "")/\(name): a silent \(kind) (every sample is zero)") }
+            }
+        }
+        guard problems.isEmpty else {
+            throw DatasetError("\(problems.count) augmentation recording(s) cannot be used:\n" + problems.joined(separator: "\n") + "\nremove them from the folder")
         }
         try RaggedArrays.write(rooms, names: roomNames, speakers: roomNames.map { _ in "" }, name: "rooms", to: context.output)
     }

@@ -36,7 +36,16 @@ public enum EmbeddingFiles {
             try AtomicFile.write(ids.map { $0 + "\n" }.joined(), to: names.path)
             return [array, names]
         case .kaldi:
-            // Kaldi ids end at the first space; a space inside an id is written as '_'.
+            // Kaldi ids end at the first space; a space inside an id is written as '_', so two ids
+            // that differ only there would become one: refused, naming both.
+            var seen: [String: String] = [:]
+            for id in ids {
+                let kaldi = id.replacingOccurrences(of: " ", with: "_")
+                if let other = seen[kaldi], other != id {
+                    throw PipelineError("'\(other)' and '\(id)' are both '\(kaldi)' as Kaldi ids (a space becomes '_'); rename one, or use --format npy")
+                }
+                seen[kaldi] = id
+            }
             let text = zip(ids, embeddings).map { id, vector in
                 id.replacingOccurrences(of: " ", with: "_") + "  [ " + vector.map { "\($0)" }.joined(separator: " ") + " ]\n"
             }.joined()

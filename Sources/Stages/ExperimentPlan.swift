@@ -53,6 +53,7 @@ public struct ExperimentPlan {
         self.spec = spec
         try TrialPlanCheck.check(spec, utterances: onDisk, resolved: resolved, specPath: source.path)
         try Self.checkCoefficients(spec.features, resolved: resolved, specPath: source.path)
+        try SettingsCheck.check(spec, resolved: resolved, specPath: source.path)
         if let pretrain = spec.pretrain, pretrain.aamMarginWarmup != nil, pretrain.loss != .aam {
             throw resolved.error(at: "pretrain.aam_margin_warmup", file: source.path,
                                  "aam_margin_warmup warms up the AAM margin, and pretrain.loss is \(pretrain.loss.rawValue); set pretrain.loss: aam or remove aam_margin_warmup")
@@ -70,7 +71,8 @@ public struct ExperimentPlan {
             if stage == "finetune", spec.pretrain != nil {
                 throw resolved.error(at: "finetune.init_from", file: source.path, "fine-tuning starts from pretraining's weights when the spec pretrains; give init_from to pretrain instead, or remove the pretrain section")
             }
-            do { initial[stage] = try InitialWeights.resolve(value, cache: cache) } catch let error as PipelineError {
+            let own = cache.map { $0.deletingLastPathComponent().appendingPathComponent(spec.name) }
+            do { initial[stage] = try InitialWeights.resolve(value, cache: cache, ownFolder: own, model: model) } catch let error as PipelineError {
                 throw resolved.error(at: "\(stage).init_from", file: source.path, error.description)
             }
         }

@@ -53,7 +53,11 @@ enum ModelBudget {
             throw resolved.error(at: key, file: specPath, String(format: "the features of %d utterances at %d × %d need about %.1f GiB, more than the %.1f GiB this process may use; use fewer speakers or utterances, or shorter features.seconds",
                                                                  count, shape.frames, shape.bands, featureBytes / Double(1 << 30), available / Double(1 << 30)))
         }
-        let network = try summaries.summary(of: model, frames: shape.frames, bands: shape.bands, file: modelFile)
+        // Training sees the longest input any stage can: an augmentation crop may be longer than the cut.
+        var longest = spec.features
+        if let crop = spec.augment?.crop?.max(), crop > longest.seconds { longest.seconds = crop }
+        let trainingShape = featureShape(longest)
+        let network = try summaries.summary(of: model, frames: trainingShape.frames, bands: trainingShape.bands, file: modelFile)
         // Every layer a freeze names exists (pretraining's head is `softmax`).
         for (stage, freezeFor, freeze) in [("pretrain", spec.pretrain?.freezeFor, spec.pretrain?.freeze), ("finetune", spec.finetune?.freezeFor, spec.finetune?.freeze)]
         where freezeFor != nil && freeze == nil {
@@ -62,8 +66,15 @@ enum ModelBudget {
         for (stage, freeze, extra) in [("pretrain", spec.pretrain?.freeze, ["softmax"]), ("finetune", spec.finetune?.freeze, [])] {
             let layers = network.rows.filter { $0.parameters > 0 }.map(\.name) + extra
             for (index, entry) in (freeze ?? []).enumerated() where !layers.contains(where: { LayerFreeze.matches(entry, layer: $0) }) {
-                throw resolved.error(at: "\(stage).freeze.\(index)", file: specPath,
+                // The list item where the spec locates it, else the list.
+                throw resolved.error(at: resolved.places["\(stage).freeze.\(index)"] == nil ? "\(stage).freeze" : "\(stage).freeze.\(index)", file: specPath,
                                      "'\(entry)' names no layer with weights in \(network.name); its layers: \(layers.prefix(12).joined(separator: ", "))\(layers.count > 12 ? ", …" : "") (`speakerlab model summary` lists them; end a prefix with *)")
+            }
+            // A freeze of every layer for the whole stage leaves nothing to train.
+            let freezeFor = stage == "pretrain" ? spec.pretrain?.freezeFor : spec.finetune?.freezeFor
+            if let freeze, freezeFor == nil, layers.allSatisfy({ layer in freeze.contains { LayerFreeze.matches($0, layer: layer) } }) {
+                throw resolved.error(at: "\(stage).freeze", file: specPath,
+                                     "\(stage).freeze holds every layer with weights fixed for the whole stage, so nothing would train; name fewer layers, or set \(stage).freeze_for")
             }
         }
         var batches: [(key: String, size: Int)] = []
@@ -77,7 +88,7 @@ enum ModelBudget {
             guard needed <= available else {
                 let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
                 throw resolved.error(at: key, file: specPath,
-                                     "training \(network.name) (\(network.total) parameters on \(shape.frames) × \(shape.bands) features) on batches of \(size) needs about \(gib(needed)), more than the \(gib(available)) this process may use; lower '\(key)' or model.width, or shorten features.seconds")
+                                     "training \(network.name) (\(network.total) parameters on \(trainingShape.frames) × \(trainingShape.bands) features) on batches of \(size) needs about \(gib(needed)), more than the \(gib(available)) this process may use; lower '\(key)' or model.width, or shorten features.seconds")
             }
         }
     }

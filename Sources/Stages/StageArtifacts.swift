@@ -90,8 +90,8 @@ enum StageArtifacts {
     /// a checkpoint that matches nothing is an error, since it was made for another network.
     static func startFrom(_ folder: URL, network: ModelGraph) throws {
         let (loaded, fresh) = network.loadMatching(try InitialWeights.load(folder))
-        guard !loaded.isEmpty else {
-            throw TrainingError("init_from: no layer of the checkpoint in \(folder.path) matches this network by name and shape (\(fresh.count) parameters); it was trained with another model graph or width")
+        guard fresh.isEmpty else {
+            throw TrainingError("init_from: \(loaded.count) of \(loaded.count + fresh.count) of this network's tensors match the checkpoint in \(folder.path) by name and shape (not \(fresh.prefix(3).joined(separator: ", "))\(fresh.count > 3 ? ", …" : "")); it was trained with another model graph or width, and a network loaded in part is no start")
         }
     }
 

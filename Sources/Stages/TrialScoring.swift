@@ -31,7 +31,9 @@ public enum TrialScoring {
         let vectors = try embedder.scoringVectors(embedder.embed(paths: files.map(path), threads: threads))
         let embeddings = Dictionary(uniqueKeysWithValues: zip(files, vectors))
         var modelEmbeddings: [String: [Float]] = [:]
-        for (model, members) in file.models { modelEmbeddings[model] = Scoring.mean(members.compactMap { embeddings[$0] }) }
+        // Only the models a trial names: an enrolment file may list more.
+        let used = Set(file.trials.map(\.enrol))
+        for (model, members) in file.models where used.contains(model) { modelEmbeddings[model] = Scoring.mean(members.compactMap { embeddings[$0] }) }
         // The run's own score normalisation (AS-norm when its evaluate stage used it).
         let normalisation = try embedder.normalisation()
         let scores = file.trials.map { trial in

@@ -37,6 +37,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         do {
             if let threads { Parallel.threads = threads }
+            try PublishedFolderGuard.check(URL(fileURLWithPath: out))
             let files = try AudioInputs.expand(inputs)
             let embedder = try trained.embedder(standard: .whole)
             let vectors = try embedder.embed(paths: files.map(\.path), threads: Parallel.threads)

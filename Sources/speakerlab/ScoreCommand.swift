@@ -41,6 +41,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         do {
             if let threads { Parallel.threads = threads }
+            try PublishedFolderGuard.check(URL(fileURLWithPath: out))
             let file = try TrialFile(trials: trials, enrolment: enrolment, speakers: speakers)
             let embedder = try trained.embedder(standard: .run)
             let names = metrics.flatMap { $0.split(separator: ",").map(String.init) }

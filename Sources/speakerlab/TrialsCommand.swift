@@ -17,6 +17,7 @@ struct TrialsCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try PublishedFolderGuard.check(URL(fileURLWithPath: out))
             let root = try EvaluationTrialFiles.write(folder.open(), to: URL(fileURLWithPath: out))
             // The root alone on standard output, so that `root=$(speakerlab trials …)` works.
             printError("wrote \(out)/trials.txt, enrolment.txt and speakers.txt, paths relative to the corpus root (pass it to speakerlab score as --root):")
