@@ -83,7 +83,8 @@ public final class ModelGraph {
                                    momentumOverride: batchNormMomentum)
         let built = try builder.build(layerList, shape: inputShape, bindings: [:])
         // model.blocks replaces every repeat's count, in order: a list of another length would leave some as the graph has them.
-        if let depths, depths.count != builder.repeatsSeen {
+        // (A graph with no repeat has nothing to replace: a spec that switches to one keeps its blocks unread.)
+        if let depths, builder.repeatsSeen > 0, depths.count != builder.repeatsSeen {
             throw document.error("model.blocks lists \(depths.count) count(s) and this graph has \(builder.repeatsSeen) repeat(s); give one count per repeat, in the order they are met (e.g. [\(Array(repeating: "1", count: max(builder.repeatsSeen, 1)).joined(separator: ", "))])", at: layerList)
         }
         let (layers, output) = (built.layers, built.output)

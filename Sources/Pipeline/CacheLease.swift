@@ -41,10 +41,12 @@ public final class CacheLease {
 
     /// Runs `body` with every live lease's keys, holding registration off meanwhile; leases of
     /// ended processes are removed. `gc` removes entries inside `body`.
-    public static func withLiveKeys<T>(root: URL, _ body: (Set<CacheKey>) throws -> T) throws -> T {
+    /// `exclusive: false` (a dry run that removes nothing) reads the leases without holding
+    /// registration off and without creating the lock file.
+    public static func withLiveKeys<T>(root: URL, exclusive: Bool = true, _ body: (Set<CacheKey>) throws -> T) throws -> T {
         let folder = root.appendingPathComponent("leases")
-        let guardDescriptor = try lock(root.appendingPathComponent("leases.lock").path, LOCK_EX)
-        defer { flock(guardDescriptor, LOCK_UN); close(guardDescriptor) }
+        let guardDescriptor = exclusive ? try lock(root.appendingPathComponent("leases.lock").path, LOCK_EX) : -1
+        defer { if guardDescriptor >= 0 { flock(guardDescriptor, LOCK_UN); close(guardDescriptor) } }
         var live: Set<CacheKey> = []
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() where name.hasSuffix(".json") {
             let path = folder.appendingPathComponent(name).path
@@ -53,7 +55,7 @@ public final class CacheLease {
             defer { close(descriptor) }
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
                 // Nobody holds it: its run has ended without releasing it.
-                unlink(path)
+                if exclusive { unlink(path) }
                 continue
             }
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

@@ -53,12 +53,12 @@ public struct ExperimentPlan {
         self.spec = spec
         try TrialPlanCheck.check(spec, utterances: onDisk, resolved: resolved, specPath: source.path)
         try Self.checkCoefficients(spec.features, resolved: resolved, specPath: source.path)
-        try SettingsCheck.check(spec, resolved: resolved, specPath: source.path)
         if let pretrain = spec.pretrain, pretrain.aamMarginWarmup != nil, pretrain.loss != .aam {
             throw resolved.error(at: "pretrain.aam_margin_warmup", file: source.path,
                                  "aam_margin_warmup warms up the AAM margin, and pretrain.loss is \(pretrain.loss.rawValue); set pretrain.loss: aam or remove aam_margin_warmup")
         }
         let augmentFolders = try Self.checkAugment(spec, resolved: resolved, specPath: source.path)
+        try SettingsCheck.check(spec, resolved: resolved, specPath: source.path)
         let modelText: String
         do { modelText = try String(contentsOfFile: modelFile, encoding: .utf8) } catch {
             throw resolved.error(at: "model.graph", file: source.path, "cannot read the model graph \(modelFile); check its permissions")
@@ -88,6 +88,10 @@ public struct ExperimentPlan {
         }
         if augment.noiseKinds.contains("folder"), augment.noiseFolder == nil {
             throw resolved.error(at: "augment.noise_kinds", file: specPath, "noise_kinds names folder, and there is no augment.noise_folder; give the folder of noise recordings, or drop folder from noise_kinds")
+        }
+        // A folder that would be ignored is not read at all.
+        if let augment = spec.augment, augment.noiseFolder != nil, !augment.noiseKinds.contains("folder") {
+            throw resolved.error(at: "augment.noise_folder", file: specPath, "noise_folder is only read when augment.noise_kinds names folder (it is \(augment.noiseKinds)); add folder to noise_kinds, or remove noise_folder")
         }
         var folders = AugmentFolders()
         for (key, value) in [("augment.noise_folder", augment.noiseFolder), ("augment.rir_folder", augment.rirFolder)] {

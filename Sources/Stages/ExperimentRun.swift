@@ -122,7 +122,7 @@ public enum ExperimentRun {
         let manager = FileManager.default
         guard manager.fileExists(atPath: locations.cache.path) else { return "no cache at \(locations.cache.path); nothing to remove\n" }
         let store = try ArtifactStore(root: locations.cache)
-        return try CacheLease.withLiveKeys(root: store.root) { live in
+        return try CacheLease.withLiveKeys(root: store.root, exclusive: apply) { live in
             let referenced = Set(experimentFolders(locations).flatMap(referencedKeys))
             var unreferenced: [URL] = [], held = 0
             for prefix in (try? manager.contentsOfDirectory(atPath: store.root.path)) ?? [] where prefix.count == 2 {

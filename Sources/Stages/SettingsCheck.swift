@@ -11,9 +11,6 @@ enum SettingsCheck {
         func given(_ key: String) -> Bool { resolved.places[key] != nil }
         func refuse(_ key: String, _ message: String) -> Diagnostic { resolved.error(at: key, file: specPath, message) }
         // Options another key makes ignored.
-        if let augment = spec.augment, augment.noiseFolder != nil, !augment.noiseKinds.contains("folder") {
-            throw refuse("augment.noise_folder", "noise_folder is only read when augment.noise_kinds names folder (it is \(augment.noiseKinds)); add folder to noise_kinds, or remove noise_folder")
-        }
         if let pretrain = spec.pretrain, pretrain.validationSpeakers != nil, pretrain.select != .eer {
             throw refuse("pretrain.validation_speakers", "validation_speakers is only used with pretrain.select: eer; set select: eer, or remove validation_speakers")
         }
@@ -33,7 +30,7 @@ enum SettingsCheck {
                     throw refuse(key, "a warm-up of \(value) epochs does not end within the \(pretrain.epochs) epochs of pretraining; make it shorter than pretrain.epochs")
                 }
             }
-            if let freezeFor = pretrain.freezeFor, freezeFor >= pretrain.epochs {
+            if pretrain.freeze != nil, let freezeFor = pretrain.freezeFor, freezeFor >= pretrain.epochs {
                 throw refuse("pretrain.freeze_for", "freeze_for \(freezeFor) lasts the whole of pretrain.epochs \(pretrain.epochs); make it shorter, or remove freeze_for to freeze for the whole stage")
             }
             if let average = pretrain.averageLast, average > pretrain.epochs {
@@ -45,7 +42,7 @@ enum SettingsCheck {
             if let average = finetune.averageLast, average > evaluations {
                 throw refuse("finetune.average_last", "average_last \(average) needs \(average) snapshots and fine-tuning makes \(evaluations) (one every evaluate_every \(finetune.evaluateEvery) of \(finetune.steps) steps); make it at most \(evaluations)")
             }
-            if let freezeFor = finetune.freezeFor, freezeFor >= finetune.steps {
+            if finetune.freeze != nil, let freezeFor = finetune.freezeFor, freezeFor >= finetune.steps {
                 throw refuse("finetune.freeze_for", "freeze_for \(freezeFor) lasts the whole of finetune.steps \(finetune.steps); make it shorter, or remove freeze_for to freeze for the whole stage")
             }
         }
@@ -64,8 +61,8 @@ enum SettingsCheck {
             var cut = spec.features
             cut.seconds = shortest
             let frames = ModelBudget.featureShape(cut).frames
-            if augment.timeMasks > 0, augment.timeMasks * augment.timeMaskFrames >= frames {
-                throw refuse("augment.time_mask_frames", "\(augment.timeMasks) time mask(s) of up to \(augment.timeMaskFrames) frames can cover all \(frames) frames of the shortest crop (\(shortest) s); make time_masks × time_mask_frames less than \(frames)")
+            if augment.timeMasks > 0, augment.timeMaskFrames >= frames {
+                throw refuse("augment.time_mask_frames", "a time mask of up to \(augment.timeMaskFrames) frames can cover all \(frames) frames of the shortest crop (\(shortest) s); make it less than \(frames)")
             }
         }
     }

@@ -99,6 +99,10 @@ public struct TrialFile: Sendable {
             }
         }
         guard !trials.isEmpty else { throw PipelineError("\(path): error: the trial list has no trials") }
+        let labelled = trials.filter { $0.label != nil }.count
+        guard labelled == 0 || labelled == trials.count else {
+            throw PipelineError("\(path): error: \(labelled) of \(trials.count) trials have a label; label every trial or none")
+        }
         // A repeated trial would count twice in every metric.
         var firstLine: [String: Int] = [:]
         for ((number, _), trial) in zip(try Self.lines(path), trials) {
@@ -107,10 +111,6 @@ public struct TrialFile: Sendable {
                 throw PipelineError("\(path):\(number): error: this trial (\(trial.enrol) against \(trial.test)) repeats line \(first); list each trial once")
             }
             firstLine[key] = number
-        }
-        let labelled = trials.filter { $0.label != nil }.count
-        guard labelled == 0 || labelled == trials.count else {
-            throw PipelineError("\(path): error: \(labelled) of \(trials.count) trials have a label; label every trial or none")
         }
         self.trials = trials
     }

@@ -56,6 +56,18 @@ import TestSupport
         (["export", "Results/trained", "--onnx", "model.onnx", "--checkpoint", "newest"], 64, "checkpoint"),
         (["trials", "Results", "--out", "lists"], 2, "Results is not a published run"),
         (["trials", "damaged", "--out", "lists"], 2, "keys.json or stages.json is not valid JSON"),
+        // Special files are refused before they are read: a FIFO blocks on open, /dev/zero never ends.
+        (["verify", "Results/trained", "AUDIO", "fifo.wav"], 2, "fifo.wav is a named pipe (FIFO)"),
+        (["embed", "Results/trained", "fifo.wav", "--out", "out"], 2, "is a named pipe (FIFO)"),
+        (["verify", "Results/trained", "AUDIO", "/dev/zero"], 2, "/dev/zero is a device"),
+        // An enrolment file may list models no trial uses; a trial list may not repeat a trial.
+        (["score", "Results/trained", "targets.txt", "--enrolment", "unused.txt", "--out", "out"], 2, "the trial list cannot be measured"),
+        (["score", "Results/trained", "repeated.txt", "--out", "out"], 2, "repeated.txt:2: error: this trial"),
+        (["score", "Results/trained", "crlf.txt", "--out", "out"], 2, "the trial list cannot be measured"),
+        // Commands never write into a published run's folder.
+        (["score", "Results/trained", "targets.txt", "--out", "Results/trained"], 2, "is inside the published run"),
+        (["embed", "Results/trained", "AUDIO", "--out", "Results/trained/embeddings"], 2, "is inside the published run"),
+        (["trials", "Results/trained", "--out", "Results/trained"], 2, "is inside the published run"),
     ]
 
     /// Trial lists, enrolment and speaker files the score cases read.
@@ -72,6 +84,10 @@ import TestSupport
         try sandbox.write("m \(audio)\nm \(audio)\n", to: "twice.txt")
         try sandbox.write("m\n", to: "bare.txt")
         try sandbox.write("\(audio)\n", to: "bad-speakers.txt")
+        try sandbox.write("m \(audio)\nunused \(audio)\n", to: "unused.txt")
+        try sandbox.write("1 \(audio) \(audio)\n1 \(audio) \(audio)\n", to: "repeated.txt")
+        try sandbox.write("1 \(audio) \(audio)\r\n", to: "crlf.txt")
+        if !FileManager.default.fileExists(atPath: sandbox.path("fifo.wav")) { mkfifo(sandbox.path("fifo.wav"), 0o644) }
         try sandbox.write("{not json", to: "damaged/keys.json")
         try sandbox.write("{}", to: "damaged/stages.json")
     }
@@ -100,6 +116,8 @@ import TestSupport
         (["calibrate.operating_point=best"], "calibrate.operating_point"),
         (["calibrate.speakers=1"], "calibrate.speakers"),
         (["pretrain.average_last=1"], "'pretrain.average_last' is 1"),
+        (["pretrain.init_from=Results/hostile"], "is this experiment's own results folder"),
+        (["pretrain.init_from=Results/trained", "model.width=0.5"], "its weights would load only in part"),
     ]
 
     @Test(arguments: specCases.indices)

@@ -48,7 +48,7 @@ import Testing
         ("pretrain: {}\naugment:\n  crop: [4, 2]\n", "bad.yaml:3:9: error: 'augment.crop' is [4,2]; its min 4.0 is above its max 2.0"),
         ("pretrain: {}\naugment:\n  snr: [5]\n", "'augment.snr' is [5]; it must be two numbers [min, max]"),
         ("pretrain: {}\naugment:\n  noise_kinds: [coloured, folder]\n", "bad.yaml:3:16: error: noise_kinds names folder, and there is no augment.noise_folder"),
-        ("pretrain: {}\naugment:\n  noise_folder: /nonexistent/musan\n", "bad.yaml:3:17: error: '/nonexistent/musan' is not a folder; give a folder of audio files"),
+        ("pretrain: {}\naugment:\n  noise_kinds: [folder]\n  noise_folder: /nonexistent/musan\n", "bad.yaml:4:17: error: '/nonexistent/musan' is not a folder; give a folder of audio files"),
         ("pretrain: {}\naugment:\n  speed: [0.9, 3]\n", "'augment.speed'"),
         ("pretrain:\n  select: accuracy\n", "bad.yaml:2:11: error: 'pretrain.select' is 'accuracy'; it must be one of validation-loss, eer"),
         ("dataset:\n  speakers: 8\n  test_fraction: 0.5\npretrain:\n  select: eer\n  validation_speakers: 3\n", "bad.yaml:6:24: error: select: eer holds out 3 of the 4 training speakers, which leaves fewer than two"),

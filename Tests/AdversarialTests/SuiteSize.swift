@@ -12,7 +12,8 @@ import TestSupport
          ("score files", ScoreFileCases.cases.count + 3),
          ("results folders", ResultsFolderCases.cases.count + 2),
          ("command-line options", CommandOptionCases.cases.count),
-         ("after training", AfterTrainingCases.commandCases.count + AfterTrainingCases.specCases.count + 1)]
+         ("after training", AfterTrainingCases.commandCases.count + AfterTrainingCases.specCases.count + 1),
+         ("settings that mean nothing", MeaninglessSettingsCases.cases.count)]
     }
 
     @Test func theSuiteHasAtLeast150Cases() {
