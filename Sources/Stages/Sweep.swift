@@ -41,7 +41,7 @@ public struct Sweep: Sendable {
         var axes: [[[(key: String, value: String)]]] = grid.map { axis in axis.values.map { [(axis.key, $0)] } }
         if let length = zip.first?.values.count {
             guard zip.allSatisfy({ $0.values.count == length }) else {
-                throw PipelineError("zipped sweep lists must have the same length; got \(zip.map { "\($0.key): \($0.values.count)" }.joined(separator: ", "))")
+                throw PipelineError("zipped sweep lists (--zip, or the spec's sweep.zip) must have the same length; got \(zip.map { "\($0.key): \($0.values.count)" }.joined(separator: ", ")); give each key as many values")
             }
             axes.append((0..<length).map { index in zip.map { ($0.key, $0.values[index]) } })
         }

@@ -93,3 +93,17 @@ import Spec
         #expect(abs(rooms.arrays[0].reduce(0.0) { $0 + Double($1) * Double($1) } - 1) < 1e-4)
     }
 }
+
+extension AugmentationStageTests {
+    /// A silent room response would silence every reverberated crop: the augment stage refuses it by path.
+    @Test func aSilentRoomResponseIsRefusedByPath() throws {
+        let folder = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder.path("rirs"), withIntermediateDirectories: true)
+        try AudioFile.write(AudioSignal(samples: [Float](repeating: 0, count: 8000), sampleRate: 16000), to: folder.path("rirs/silent.wav"))
+        let results = TemporaryDirectory()
+        let overrides = Self.augmented + ["augment.rir_folder=\(folder.path("rirs"))", "pretrain.epochs=1", "augment.speed=[]"]
+        let summary = try ExperimentRun.run(specPath: Self.spec, overrides: overrides, locations: .init(results: results.url), jobs: 1, keepGoing: false, force: [])
+        #expect(!summary.succeeded)
+        #expect(summary.text.contains("silent.wav: a silent room response"), "\(summary.text)")
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Audio
 import Datasets
 import Metrics
 import Pipeline
@@ -268,5 +269,28 @@ extension EvidenceTests {
         #expect(guessed.speakerNote?.contains("guessed from the first path component: 2 speaker(s) (a, b)") == true, "\(guessed.speakerNote ?? "")")
         try "a/x.wav alice\na/y.wav alice\nb/z.wav bob\n".write(toFile: folder.path("speakers.txt"), atomically: true, encoding: .utf8)
         #expect(try TrialFile(trials: folder.path("trials.txt"), speakers: folder.path("speakers.txt")).speakerNote == nil)
+    }
+}
+
+extension EvidenceTests {
+    @Test func aDamagedCachedEmbeddingIsEmbeddedAgainAndACutNpyIsRefused() throws {
+        let (folder, spec, results) = try Self.tinyExperiment()
+        #expect(try ExperimentRun.run(specPath: spec, overrides: [], locations: .init(results: results), jobs: 2, keepGoing: false, force: []).succeeded)
+        let corpus = try SyntheticCorpus(speakers: 2, utterancesPerSpeaker: 1, seed: 3).write(to: folder.path("audio"))
+        let embedder = try RunEmbedder(run: try TrainedRun(path: results.appendingPathComponent("quickstart").path), wholeUtterance: false)
+        let first = try embedder.embed(paths: [corpus[0].path], threads: 1)
+        let cached = embedder.cacheFile(try SHA256Digest.hex(ofFile: corpus[0].path))
+        var bytes = try Data(contentsOf: cached)
+        bytes[bytes.count - 3] ^= 0x40
+        try bytes.write(to: cached)
+        // The flipped bit fails the checksum: the file is embedded again, to the same values.
+        #expect(try embedder.embed(paths: [corpus[0].path], threads: 1) == first)
+        #expect(try Data(contentsOf: cached) != bytes)
+        // A file cut in its header or its data is refused, never read past its end.
+        let whole = NumpyArrayFile.encode([1, 2, 3, 4], shape: [4])
+        for cut in [12, whole.count - 2] {
+            #expect(throws: (any Error).self) { try NumpyArrayFile.decode(whole.prefix(cut)) }
+        }
+        #expect(try NumpyArrayFile.decode(whole).values == [1, 2, 3, 4])
     }
 }
