@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Reports
+import Spec
 import Training
 
 /// `report.md`, written when an experiment is published: the spec in brief, the metrics, the
@@ -38,9 +39,11 @@ struct ExperimentReport {
     }
 
     /// Which checkpoint each training stage kept, on what data, and by how much it beat its start.
-    var selections: [CheckpointSelection] {
+    var selections: [CheckpointSelection] { Self.selections(spec: plan.spec, folder: folder) }
+
+    /// The selections of the run published in `folder` from spec `spec` (its `history.csv`).
+    static func selections(spec: ExperimentSpec, folder: URL) -> [CheckpointSelection] {
         guard let history = (try? String(contentsOf: folder.appendingPathComponent("history.csv"), encoding: .utf8)).flatMap({ try? CSV.parse($0) }) else { return [] }
-        let spec = plan.spec
         return [
             spec.pretrain.flatMap { CheckpointSelection.pretraining(select: $0.select, validationSpeakers: $0.validationSpeakers,
                                                                     validationFraction: spec.dataset.validationFraction, history: history) },

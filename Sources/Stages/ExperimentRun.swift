@@ -60,7 +60,10 @@ public enum ExperimentRun {
         // Relative to the working folder when it is below it, as the user named it.
         let report = folder.appendingPathComponent("report.md").path
         let here = FileManager.default.currentDirectoryPath + "/"
-        return "report: \(report.hasPrefix(here) ? String(report.dropFirst(here.count)) : report)\n\n" + ExperimentReport.metricsTable(metrics).aligned
+        // Which checkpoints were kept, also when every stage was cached and printed nothing.
+        let selections = ExperimentReport.selections(spec: plan.spec, folder: folder).map { $0.sentence + "\n" }.joined()
+        return "report: \(report.hasPrefix(here) ? String(report.dropFirst(here.count)) : report)\n" + (selections.isEmpty ? "" : selections) + "\n"
+            + ExperimentReport.metricsTable(metrics).aligned
     }
 
     /// `speakerlab status`: every experiment in the results folder with its metrics, and how many

@@ -9,8 +9,10 @@ cd "$(dirname "$0")/../.."
 BINARY=$PWD/.build/release/speakerlab
 WORK=$(mktemp -d /var/tmp/speakerlab-slurm-test.XXXXXX)
 trap 'scancel --user="$(id -un)" 2>/dev/null || true; rm -rf "$WORK"; bash scripts/slurm/test-cluster.sh stop' EXIT
+# name=quickstart: a run given its name publishes to Results/quickstart/ (README, *where a run lands*).
 TINY=(--set ~calibrate --set dataset.speakers=8 --set dataset.utterances=6 --set dataset.test_fraction=0.5 --set features.seconds=1.0
-      --set pretrain.epochs=6 --set finetune.steps=4 --set finetune.evaluate_every=2 --set finetune.triplets=4)
+      --set pretrain.epochs=6 --set finetune.steps=4 --set finetune.evaluate_every=2 --set finetune.triplets=4
+      --set finetune.validation_speakers=2 --set name=quickstart)
 fail() { echo "test-slurm: FAILED: $*" >&2; exit 1; }
 elapsed() { echo "$(( $(date +%s) - $1 )) s"; }
 
@@ -72,7 +74,8 @@ echo "metrics equal the local run's ($(nproc) threads there, 1 in each job):"; c
 
 echo "== sweep as job arrays (max 1 task at a time)"
 SWEEP=(--set ~calibrate --set dataset.speakers=8 --set dataset.utterances=6 --set dataset.test_fraction=0.5 --set features.seconds=0.6
-       --set pretrain.epochs=2 --set finetune.steps=4 --set finetune.evaluate_every=2 --set finetune.triplets=4 --set finetune.optimizer.lr=0.001,0.01)
+       --set pretrain.epochs=2 --set finetune.steps=4 --set finetune.evaluate_every=2 --set finetune.triplets=4 --set finetune.validation_speakers=2
+       --set finetune.optimizer.lr=0.001,0.01)
 start=$(date +%s)
 "$BINARY" run Experiments/quickstart.yaml "${SWEEP[@]}" --results "$WORK/sweep-slurm" --executor slurm --max-parallel 1 --poll 0.5 >"$WORK/sweep.log" 2>&1 || { cat "$WORK/sweep.log"; fail "the Slurm sweep"; }
 echo "sweep finished after $(elapsed "$start")"
