@@ -9,8 +9,13 @@ public enum AtomicFile {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        // A failed write (a full disk) removes its partial temporary file and names the destination, not the hidden file.
+        do { try data.write(to: temporary) } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            let nsError = error as NSError
+            let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError
+            let full = nsError.code == CocoaError.fileWriteOutOfSpace.rawValue || underlying?.code == Int(ENOSPC)
+            throw CocoaError(full ? .fileWriteOutOfSpace : .fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
         let descriptor = open(temporary.path, O_RDONLY)
         if descriptor >= 0 { fsync(descriptor); close(descriptor) }

@@ -15,7 +15,7 @@ public enum FileSystemMessage {
         switch CocoaError.Code(rawValue: error.code) {
         case .fileNoSuchFile, .fileReadNoSuchFile: what = "no such file or folder\(cause); check the path"
         case .fileReadNoPermission, .fileWriteNoPermission: what = "permission denied\(cause); check the folder's permissions or choose another"
-        case .fileWriteOutOfSpace: what = "the disk is full\(cause); free space or choose another folder with --results"
+        case .fileWriteOutOfSpace: what = "the disk is full\(cause); free space on it, or write elsewhere (--results for runs, --out for embed, score and trials)"
         case .fileWriteFileExists: what = "something is already there\(cause); move it away"
         case .fileReadCorruptFile, .fileReadUnknown, .fileReadInapplicableStringEncoding: what = "cannot read this file\(cause); check that it is the file you meant"
         default: what = "cannot write here\(cause); check that the folder exists and is writable, or choose another with --results"

@@ -88,7 +88,7 @@ enum ModelBudget {
             guard needed <= available else {
                 let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
                 throw resolved.error(at: key, file: specPath,
-                                     "training \(network.name) (\(network.total) parameters on \(trainingShape.frames) × \(trainingShape.bands) features) on batches of \(size) needs about \(gib(needed)), more than the \(gib(available)) this process may use; lower '\(key)' or model.width, or shorten features.seconds")
+                                     "training \(network.name) (\(network.total) parameters on \(trainingShape.frames) × \(trainingShape.bands) features) on batches of \(size) needs about \(gib(needed)), more than the \(gib(available)) this process may use; lower '\(key)' or model.width, or shorten \(longest.seconds > spec.features.seconds ? "augment.crop (its longest crop is what training holds)" : "features.seconds")")
             }
         }
     }

@@ -143,4 +143,23 @@ import TestSupport
         expect(try sandbox.run(["export", "Results/gone", "--onnx", "gone2.onnx"]), status: 2,
                contains: ["the pretrain stage's cache entry \(pretrain.prefix(12)) is not in", "run the experiment again"], mayChange: ["Results/.cache"])
     }
+
+    /// A cached embedding damaged on disk (a flipped bit) is embedded again: the same output bytes.
+    @Test func aDamagedCachedEmbeddingIsEmbeddedAgain() throws {
+        let audio = Self.audio
+        expect(try Self.sandbox.run(["embed", "Results/trained", audio, "--out", "first"]), status: 0, contains: [], mayChange: ["Results/.cache", "first"])
+        let cache = Self.sandbox.root.appendingPathComponent("Results/.cache/embeddings")
+        let walker = FileManager.default.enumerator(atPath: cache.path)!
+        var damaged = 0
+        for case let relative as String in walker where relative.hasSuffix(".npy") {
+            let file = cache.appendingPathComponent(relative)
+            var bytes = try Data(contentsOf: file)
+            bytes[bytes.count - 2] ^= 0x10
+            try bytes.write(to: file)
+            damaged += 1
+        }
+        #expect(damaged > 0)
+        expect(try Self.sandbox.run(["embed", "Results/trained", audio, "--out", "second"]), status: 0, contains: [], mayChange: ["Results/.cache", "second"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: Self.sandbox.path("first/embeddings.npy"))) == (try Data(contentsOf: URL(fileURLWithPath: Self.sandbox.path("second/embeddings.npy")))))
+    }
 }

@@ -61,4 +61,17 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: orphan))
         expect(try sandbox.run(Self.mini), status: 0, contains: [], mayChange: ["Results"])
     }
+
+    /// `gc` never removes through a link placed inside the cache, and creates nothing where there is no cache.
+    @Test func gcNeverFollowsALinkOutOfTheCache() throws {
+        let sandbox = try Sandbox()
+        expect(try sandbox.run(["gc", "--apply"]), status: 0, contains: ["no cache at"], mayChange: [])
+        expect(try sandbox.run(["status"]), status: 0, contains: [], mayChange: [])
+        expect(try sandbox.run(Self.mini), status: 0, contains: [], mayChange: ["Results"])
+        try FileManager.default.createDirectory(atPath: sandbox.path("victim/0123456789ab-999999-deadbeef"), withIntermediateDirectories: true)
+        try FileManager.default.removeItem(atPath: sandbox.path("Results/.cache/tmp"))
+        try FileManager.default.createSymbolicLink(atPath: sandbox.path("Results/.cache/tmp"), withDestinationPath: sandbox.path("victim"))
+        expect(try sandbox.run(["gc", "--apply"]), status: 0, contains: [], mayChange: ["Results/.cache"])
+        #expect(FileManager.default.fileExists(atPath: sandbox.path("victim/0123456789ab-999999-deadbeef")))
+    }
 }

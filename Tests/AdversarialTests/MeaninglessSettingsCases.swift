@@ -27,8 +27,6 @@ import Testing
 
     @Test(arguments: cases)
     func aSettingThatMeansNothingIsRefusedAtPlanTime(text: String, message: String) throws {
-        let sandbox = try Sandbox()
-        try sandbox.write(text, to: "Experiments/bad.yaml")
-        expect(try sandbox.run(["plan", "Experiments/bad.yaml"]), status: 2, contains: [message])
+        try SpecFileCases.refusedAtPlan(text, message)
     }
 }

@@ -57,6 +57,11 @@ import Testing
 
     @Test(arguments: cases)
     func aMistakeInASpecFileIsRefusedAtItsPlace(text: String, message: String) throws {
+        try Self.refusedAtPlan(text, message)
+    }
+
+    /// Plans `text` as `Experiments/bad.yaml` in a sandbox: exit 2 with `message`, nothing written.
+    static func refusedAtPlan(_ text: String, _ message: String) throws {
         let sandbox = try Sandbox()
         try sandbox.write(text, to: "Experiments/bad.yaml")
         expect(try sandbox.run(["plan", "Experiments/bad.yaml"]), status: 2, contains: [message])

@@ -8,11 +8,11 @@ import TestSupport
          ("overrides and sweeps", OverrideCases.cases.count + 5 + OverrideCases.options.count),
          ("model graphs", ModelGraphCases.layers.count + ModelGraphCases.files.count + 1),
          ("audio and corpora", 2 * ProblemAudioFiles.kinds.count + 2 + 2 + 1 + CorpusCases.notCorpora.count),
-         ("cache damage", CacheDamageCases.damages.count + 1),
+         ("cache damage", CacheDamageCases.damages.count + 2),
          ("score files", ScoreFileCases.cases.count + 3),
          ("results folders", ResultsFolderCases.cases.count + 2),
          ("command-line options", CommandOptionCases.cases.count),
-         ("after training", AfterTrainingCases.commandCases.count + AfterTrainingCases.specCases.count + 1),
+         ("after training", AfterTrainingCases.commandCases.count + AfterTrainingCases.specCases.count + 2),
          ("settings that mean nothing", MeaninglessSettingsCases.cases.count)]
     }
 
