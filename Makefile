@@ -58,6 +58,7 @@ doctor: build
 test: build
 	@$(PHASE) "building the tests" swift build $(SWIFT_FLAGS) --build-tests
 	@$(PHASE) "running the tests" swift test $(SWIFT_FLAGS) --skip-build
+	@$(PHASE) "checking the import rule" bash scripts/check-imports.sh
 	@$(PHASE) "checking the README tables" sh -c '$(BINARY) table $(COMPARISON_TABLE) --check README.md && $(BINARY) table $(QUICKSTART_TABLE) --check README.md && $(BINARY) table $(INIT_FROM_TABLE) --check README.md && $(BINARY) table $(HELD_OUT_TABLE) --check README.md && $(BINARY) table $(RECOMMENDED_TABLE) --check README.md && $(BINARY) table $(ABLATION_TABLE) --check README.md'
 
 # A one-node Slurm cluster on this machine (needs root): kill, re-attach, --retry, job arrays.
