@@ -9,6 +9,7 @@ import Foundation
 public final class CacheLease {
     private let descriptor: Int32
     private let path: String
+    private var released = false
 
     /// Takes a lease on `keys` in the cache at `root`; it holds until `release()` or the process ends.
     public init(keys: [CacheKey], root: URL) throws {
@@ -29,15 +30,15 @@ public final class CacheLease {
         }
     }
 
-    /// Ends the lease.
+    /// Ends the lease (once: a second call does nothing, so a reused descriptor is never closed).
     public func release() {
+        guard !released else { return }
+        released = true
         unlink(path)
         close(descriptor)
     }
 
-    deinit {
-        if fcntl(descriptor, F_GETFD) != -1 { release() }
-    }
+    deinit { release() }
 
     /// Runs `body` with every live lease's keys, holding registration off meanwhile; leases of
     /// ended processes are removed. `gc` removes entries inside `body`.
