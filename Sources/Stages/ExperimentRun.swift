@@ -57,12 +57,9 @@ public enum ExperimentRun {
     public static func resultsText(_ plan: ExperimentPlan, overrides: [String] = [], locations: Locations) throws -> String {
         let folder = RunFolder(results: locations.results, experiment: plan.name, point: RunFolder.point(overrides: overrides)).url
         let metrics = try CSV.parse(try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8))
-        // Relative to the working folder when it is below it, as the user named it.
-        let report = folder.appendingPathComponent("report.md").path
-        let here = FileManager.default.currentDirectoryPath + "/"
         // Which checkpoints were kept, also when every stage was cached and printed nothing.
         let selections = ExperimentReport.selections(spec: plan.spec, folder: folder).map { $0.sentence + "\n" }.joined()
-        return "report: \(report.hasPrefix(here) ? String(report.dropFirst(here.count)) : report)\n" + (selections.isEmpty ? "" : selections) + "\n"
+        return "report: \(relativeToWorkingFolder(folder.appendingPathComponent("report.md").path))\n" + selections + "\n"
             + ExperimentReport.metricsTable(metrics).aligned
     }
 
